@@ -1,0 +1,31 @@
+# livespot: `make run` and `make test` set up what is missing, then do their job.
+PYTHON ?= python3.11
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test setup migrate bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
+	$(PY) -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "is ignored" || true
+	$(PY) -c "import django, rfc8785, orjson, pytest_django, hypothesis" 
+	@touch $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput -v 0
+
+run: migrate
+	$(PY) manage.py runtrader
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: migrate
+	$(PY) manage.py bench audit
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AigateConfig(AppConfig):
+    name = "aigate"
+    default_auto_field = "django.db.models.BigAutoField"

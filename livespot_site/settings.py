@@ -1,0 +1,165 @@
+"""livespot settings: every environment variable is parsed here and nowhere else.
+
+`.env.example` documents each variable and its default. Secrets come only from the
+environment and are listed in SECRET_SETTING_NAMES so the redactor can keep their
+values out of every row, JSONL line, log line and console line.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = env.str(name, default=default).strip().upper()
+    if value not in allowed:
+        raise ImproperlyConfigured(f"{name}: must be one of {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+def _int_range(name: str, default: int, low: int, high: int) -> int:
+    try:
+        value = env.int(name, default=default)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: must be an integer in {low}..{high}") from None
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name}: must be an integer in {low}..{high} (got {value})")
+    return value
+
+
+# --- trading mode and venue ---------------------------------------------------------
+MODE = _choice("MODE", "PAPER", ("PAPER", "TESTNET", "LIVE"))
+EXCHANGE = _choice("EXCHANGE", "SIM", ("SIM", "BINANCE")).lower()
+LIVE_CONFIRM = env.str("LIVESPOT_LIVE_CONFIRM", default="")
+AI_DEC = _int_range("AI_DEC", 0, 0, 2)
+
+# --- secrets (environment only; redacted everywhere) ----------------------------------
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="livespot-insecure-development-key-change-me")
+BINANCE_API_KEY = env.str("BINANCE_API_KEY", default="")
+BINANCE_API_SECRET = env.str("BINANCE_API_SECRET", default="")
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="")
+
+# --- paths ------------------------------------------------------------------------------
+VAR_DIR = Path(env.str("LIVESPOT_VAR_DIR", default=str(BASE_DIR / "var")))
+AUDIT_DIR = Path(env.str("LIVESPOT_AUDIT_DIR", default=str(VAR_DIR / "audit")))
+LOCK_DIR = Path(env.str("LIVESPOT_LOCK_DIR", default=str(VAR_DIR / "locks")))
+TRADING_CONFIG = Path(env.str("LIVESPOT_TRADING_CONFIG", default=str(BASE_DIR / "config" / "trading.toml")))
+
+# --- audit writer -------------------------------------------------------------------------
+AUDIT_QUEUE_MAX = _int_range("AUDIT_QUEUE_MAX", 100_000, 100, 10_000_000)
+AUDIT_BATCH_MAX = _int_range("AUDIT_BATCH_MAX", 1_000, 1, 100_000)
+AUDIT_FLUSH_INTERVAL_MS = _int_range("AUDIT_FLUSH_INTERVAL_MS", 50, 1, 10_000)
+AUDIT_HIGH_PCT = _int_range("AUDIT_HIGH_PCT", 70, 1, 99)
+
+# --- web panel -----------------------------------------------------------------------------
+WEBUI_BIND = env.str("WEBUI_BIND", default="127.0.0.1")
+WEBUI_PORT = _int_range("WEBUI_PORT", 8787, 1, 65535)
+
+# --- Django --------------------------------------------------------------------------------
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+
+INSTALLED_APPS = [
+    "livespot_site.apps.LivespotAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "audit",
+    "trading",
+    "aigate",
+    "dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "livespot_site.middleware.LiveReadOnlyMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "livespot_site.urls"
+WSGI_APPLICATION = None
+ASGI_APPLICATION = "livespot_site.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database: SQLite (WAL) by default, any Django database by DATABASE_URL -----------
+SQLITE_BUSY_TIMEOUT_MS = _int_range("SQLITE_BUSY_TIMEOUT_MS", 5_000, 0, 600_000)
+try:
+    _db = env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'livespot.sqlite3'}")
+except Exception as exc:  # django-environ raises assorted errors on a malformed URL
+    raise ImproperlyConfigured(f"DATABASE_URL: not a valid database URL ({type(exc).__name__})") from None
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db.setdefault("OPTIONS", {}).update(
+        {
+            # Applied on every new connection, in every thread and process.
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS};"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+        }
+    )
+    _test_db = env.str("LIVESPOT_TEST_DB", default="")
+    if _test_db:
+        _db["TEST"] = {"NAME": _test_db}
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SECRET_SETTING_NAMES = ("SECRET_KEY", "BINANCE_API_KEY", "BINANCE_API_SECRET", "OPENAI_API_KEY")
+# Credentials embedded in connection URLs are secrets too.
+EXTRA_SECRET_VALUES = tuple(v for v in (_db.get("PASSWORD", ""),) if v)
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+
+LOG_LEVEL = _choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "redacting": {
+            "()": "audit.redaction.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "redacting"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}

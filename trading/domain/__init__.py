@@ -1,0 +1,1 @@
+"""Pure-Python trading domain: no Django imports allowed (a unit test enforces it)."""
