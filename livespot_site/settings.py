@@ -117,6 +117,9 @@ try:
 except Exception as exc:  # django-environ raises assorted errors on a malformed URL
     raise ImproperlyConfigured(f"DATABASE_URL: not a valid database URL ({type(exc).__name__})") from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    if _db["NAME"] and _db["NAME"] != ":memory:":
+        # A fresh checkout has no var/ yet; SQLite cannot create the folder itself.
+        Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     _db.setdefault("OPTIONS", {}).update(
         {
             # Applied on every new connection, in every thread and process.
@@ -129,9 +132,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
         }
     )
-    _test_db = env.str("LIVESPOT_TEST_DB", default="")
-    if _test_db:
-        _db["TEST"] = {"NAME": _test_db}
+    # Tests use a file (not :memory:) so that writer threads and subprocesses share it.
+    _db["TEST"] = {"NAME": env.str("LIVESPOT_TEST_DB", default=str(VAR_DIR / "test-livespot.sqlite3"))}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

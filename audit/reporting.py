@@ -1,0 +1,85 @@
+"""Stage reporter and alert raiser: the console line, the JSONL event and the DB row, together.
+
+Every stage change prints one short line (ts, stage, symbol, cycle_id, decision_id,
+summary) and emits STAGE_CHANGED; every alert prints a highlighted line (ts_ms, stage,
+mode, reason_code, summary) and emits ALERT_RAISED (000 "LOCAL ALERTING").
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from audit.console import ConsoleSink, fmt_ts
+from audit.writer import AuditWriter
+from trading.domain.catalog import AuditEventType, ReasonCode, Severity, StageName
+
+SUMMARY_MAX = 200
+
+
+class RunContext:
+    """The current stage and ids of this process, shared by reporter, alerts and writer."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.stage = StageName.BOOT.value
+        self.stage_since_ms = 0
+        self.cycle_id = ""
+        self.decision_id = ""
+        self.symbol = ""
+
+    def set_stage(self, stage: str, ts_ms: int, cycle_id: str, decision_id: str, symbol: str) -> None:
+        with self._lock:
+            self.stage, self.stage_since_ms = stage, ts_ms
+            self.cycle_id, self.decision_id, self.symbol = cycle_id, decision_id, symbol
+
+
+class StageReporter:
+    def __init__(self, writer: AuditWriter, console: ConsoleSink, context: RunContext) -> None:
+        self._writer, self._console, self.context = writer, console, context
+        writer.stage_provider = lambda: context.stage
+
+    def enter(self, stage: StageName | str, summary: str = "", *, symbol: str = "", cycle_id: str = "",
+              decision_id: str = "", reasons: tuple[ReasonCode, ...] = ()) -> int:
+        """Report a stage change; return the seq of its STAGE_CHANGED event (0 if shed)."""
+        stage = StageName(stage)
+        summary = summary[:SUMMARY_MAX]
+        ts_ms = self._writer.clock.now_ms()
+        self.context.set_stage(stage.value, ts_ms, cycle_id, decision_id, symbol)
+        self._console.stage(" ".join(part for part in (
+            fmt_ts(ts_ms), f"{stage.value:<20}", symbol or "-", f"cycle={cycle_id or '-'}",
+            f"decision={decision_id or '-'}", summary) if part))
+        return self._writer.emit(
+            AuditEventType.STAGE_CHANGED, stage=stage, symbol=symbol, cycle_id=cycle_id,
+            decision_id=decision_id, reasons=tuple(reasons), data={"summary": summary},
+        )
+
+
+class AlertRaiser:
+    def __init__(self, writer: AuditWriter, console: ConsoleSink, context: RunContext) -> None:
+        self._writer, self._console, self._context = writer, console, context
+        writer.add_alert_listener(self._show_writer_alert)
+
+    def raise_alert(self, reason: ReasonCode | str, severity: Severity | str, summary: str, *,
+                    stage: StageName | str | None = None, symbol: str = "", order_intent_id: str = "",
+                    metadata: dict[str, Any] | None = None, wait: bool = False) -> int:
+        """Show a highlighted console line and record ALERT_RAISED; return the event's seq."""
+        reason, severity = ReasonCode(reason), Severity(severity)
+        stage_value = StageName(stage).value if stage else self._context.stage
+        summary = summary[:SUMMARY_MAX]
+        self._show(stage_value, reason, severity, summary)
+        return self._writer.emit(
+            AuditEventType.ALERT_RAISED, stage=stage_value, symbol=symbol, severity=severity,
+            reasons=(reason,), cycle_id=self._context.cycle_id, decision_id=self._context.decision_id,
+            order_intent_id=order_intent_id, wait=wait,
+            data={"reason_code": reason.value, "severity": severity.value, "summary": summary,
+                  "metadata": metadata or {}},
+        )
+
+    def _show(self, stage: str, reason: str, severity: str, summary: str) -> None:
+        ts_ms = self._writer.clock.now_ms()
+        self._console.alert(severity, f"!! ALERT {severity} ts_ms={ts_ms} stage={stage} "
+                                      f"mode={self._writer.mode} reason={reason} {summary}")
+
+    def _show_writer_alert(self, reason: str, severity: str, summary: str, metadata: dict[str, Any]) -> None:
+        # The writer already recorded ALERT_RAISED for its own alerts; only the console is left.
+        self._show(self._context.stage, reason, severity, summary)
