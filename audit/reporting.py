@@ -45,9 +45,9 @@ class StageReporter:
         summary = summary[:SUMMARY_MAX]
         ts_ms = self._writer.clock.now_ms()
         self.context.set_stage(stage.value, ts_ms, cycle_id, decision_id, symbol)
-        self._console.stage(" ".join(part for part in (
-            fmt_ts(ts_ms), f"{stage.value:<20}", symbol or "-", f"cycle={cycle_id or '-'}",
-            f"decision={decision_id or '-'}", summary) if part))
+        parts = [fmt_ts(ts_ms), f"{stage.value:<20}", symbol, f"cycle={cycle_id or '-'}",
+                 f"decision={decision_id}" if decision_id else "", f"| {summary}" if summary else ""]
+        self._console.stage(" ".join(part for part in parts if part))
         return self._writer.emit(
             AuditEventType.STAGE_CHANGED, stage=stage, symbol=symbol, cycle_id=cycle_id,
             decision_id=decision_id, reasons=tuple(reasons), data={"summary": summary},

@@ -1,0 +1,154 @@
+"""Canonical values: plain decimal strings, RFC 8785 JSON, the SHA-256 hashes built on it, and
+the small decimal and invariant helpers every contract module shares.
+
+Every hash in livespot (decision_id, snapshot_hash, input_hash, filters_hash) goes through
+`sha256_hex`, so two processes, or a replay next year, get the same bytes for the same content.
+Money never travels as a float: Decimals become plain strings before canonicalization.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections.abc import Mapping
+from decimal import Context, Decimal, InvalidOperation, localcontext
+from enum import Enum
+from typing import Any
+
+import rfc8785
+
+SHA256_HEX_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+class ContractViolation(ValueError):
+    """A contract value broke one of its invariants; the message names the field and the rule."""
+
+
+def require(condition: bool, message: str) -> None:
+    """Raise ContractViolation(message) unless `condition` holds."""
+    if not condition:
+        raise ContractViolation(message)
+
+
+def dec_str(d: Decimal) -> str:
+    """Return `d` as a plain decimal string: no exponent, no trailing zeros, "-0" as "0".
+
+    Decimal("1.10") and Decimal("1.1") give the same string, so they hash the same.
+    Raises ValueError for NaN and infinities, TypeError for anything but a Decimal.
+    """
+    if not isinstance(d, Decimal):
+        raise TypeError(f"dec_str needs a Decimal, got {type(d).__name__}")
+    if not d.is_finite():
+        raise ValueError(f"{d} has no canonical decimal form")
+    if d.is_zero():
+        return "0"
+    sign, digits, exponent = d.as_tuple()
+    assert isinstance(exponent, int)  # finite, checked above
+    # Strip trailing zeros by hand: Decimal.normalize() would round to the context precision.
+    while len(digits) > 1 and digits[-1] == 0:
+        digits = digits[:-1]
+        exponent += 1
+    return format(Decimal((sign, digits, exponent)), "f")
+
+
+def require_positive_decimal(value: object, name: str) -> None:
+    """Raise ContractViolation unless `value` is a finite Decimal greater than zero."""
+    require(isinstance(value, Decimal), f"{name} must be a Decimal, got {type(value).__name__}")
+    assert isinstance(value, Decimal)
+    require(value.is_finite() and value > 0, f"{name} must be finite and > 0, got {value}")
+
+
+def require_int(value: object, name: str, minimum: int | None = 0) -> None:
+    """Raise ContractViolation unless `value` is an int (not a bool) and at least `minimum`."""
+    require(isinstance(value, int) and not isinstance(value, bool), f"{name} must be an int")
+    assert isinstance(value, int)
+    require(minimum is None or value >= minimum, f"{name} must be >= {minimum}, got {value}")
+
+
+def require_text(value: object, name: str) -> None:
+    """Raise ContractViolation unless `value` is a non-empty string without surrounding spaces."""
+    require(isinstance(value, str) and value != "", f"{name} must be a non-empty string")
+    assert isinstance(value, str)
+    require(value == value.strip(), f"{name} must not start or end with whitespace")
+
+
+def parse_decimal(value: object, name: str) -> Decimal:
+    """Return `value` (a decimal string, an int or a Decimal) as a finite Decimal.
+
+    Floats are refused: by the time a float exists the money amount is already rounded.
+    Raises ContractViolation naming `name`.
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise ContractViolation(f"{name} must be a decimal string, got {type(value).__name__}")
+    try:
+        d = Decimal(value)
+    except InvalidOperation:
+        raise ContractViolation(f"{name} is not a decimal: {value!r}") from None
+    require(d.is_finite(), f"{name} must be finite, got {value!r}")
+    return d
+
+
+def parse_optional_decimal(value: object, name: str) -> Decimal | None:
+    """Return None for None, else `parse_decimal(value, name)`."""
+    return None if value is None else parse_decimal(value, name)
+
+
+def on_grid(value: Decimal, step: Decimal) -> bool:
+    """Return True when `value` is a whole multiple of `step` (Binance: `value % step == 0`)."""
+    # Enough precision that a price of 1e9 on a 1e-8 tick never hits DivisionImpossible.
+    with localcontext(Context(prec=60)):
+        return value % step == 0
+
+
+def is_sha256_hex(value: str) -> bool:
+    """Return True when `value` is 64 lowercase hex characters."""
+    return bool(SHA256_HEX_RE.match(value))
+
+
+def to_canonical_value(obj: Any) -> Any:
+    """Return `obj` as plain JSON data ready for RFC 8785.
+
+    Decimals become plain strings, enums their values, tuples lists; objects with a
+    `to_dict()` (our frozen contracts) are converted through it, other dataclasses field by field.
+    Raises TypeError for anything that has no JSON form.
+    """
+    if obj is None or isinstance(obj, bool):
+        return obj
+    if isinstance(obj, Enum):
+        return to_canonical_value(obj.value)
+    if isinstance(obj, (int, float, str)):
+        return obj
+    if isinstance(obj, Decimal):
+        return dec_str(obj)
+    if isinstance(obj, Mapping):
+        return {_canonical_key(k): to_canonical_value(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_canonical_value(v) for v in obj]
+    to_dict = getattr(obj, "to_dict", None)
+    if callable(to_dict):
+        return to_canonical_value(to_dict())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_canonical_value(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    raise TypeError(f"{type(obj).__name__} has no canonical JSON form")
+
+
+def _canonical_key(key: Any) -> str:
+    if isinstance(key, Enum):
+        key = key.value
+    if not isinstance(key, str):
+        raise TypeError(f"object keys must be strings, got {type(key).__name__}")
+    return key
+
+
+def canonical_json(obj: Any) -> bytes:
+    """Return the RFC 8785 (JCS) canonical UTF-8 bytes of `obj` after `to_canonical_value`.
+
+    Raises ValueError (rfc8785.CanonicalizationError) for NaN, infinities, integers beyond
+    2**53 and strings that are not valid Unicode.
+    """
+    return rfc8785.dumps(to_canonical_value(obj))
+
+
+def sha256_hex(obj: Any) -> str:
+    """Return the lowercase SHA-256 hex digest of `canonical_json(obj)`."""
+    return hashlib.sha256(canonical_json(obj)).hexdigest()
