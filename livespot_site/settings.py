@@ -116,6 +116,9 @@ try:
     _db = env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'livespot.sqlite3'}")
 except Exception as exc:  # django-environ raises assorted errors on a malformed URL
     raise ImproperlyConfigured(f"DATABASE_URL: not a valid database URL ({type(exc).__name__})") from None
+_SUPPORTED_ENGINES = {"django.db.backends.sqlite3": "sqlite", "django.db.backends.postgresql": "postgres"}
+if _db.get("ENGINE") not in _SUPPORTED_ENGINES:
+    raise ImproperlyConfigured("DATABASE_URL: unsupported database (use sqlite:///PATH or postgres://...)")
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db["NAME"] and _db["NAME"] != ":memory:":
         # A fresh checkout has no var/ yet; SQLite cannot create the folder itself.
