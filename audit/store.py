@@ -25,6 +25,11 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
 EVENT_SQL = _insert_sql("audit_event", EVENT_COLUMNS)
 STAGE_SQL = _insert_sql("audit_stage_event", STAGE_COLUMNS)
 ALERT_SQL = _insert_sql("audit_alert", ALERT_COLUMNS)
+WATERMARKS_SQL = (
+    "INSERT INTO audit_writer_checkpoint (run_id, committed_seq, trailed_seq, updated_ts_ms) "
+    "VALUES (%s, %s, %s, %s) ON CONFLICT (run_id) DO UPDATE SET committed_seq = excluded.committed_seq, "
+    "trailed_seq = excluded.trailed_seq, updated_ts_ms = excluded.updated_ts_ms"
+)
 COMMITTED_SQL = (
     "INSERT INTO audit_writer_checkpoint (run_id, committed_seq, trailed_seq, updated_ts_ms) "
     "VALUES (%s, %s, 0, %s) ON CONFLICT (run_id) DO UPDATE SET "
@@ -42,9 +47,9 @@ CHUNK_ROWS = 100
 class _MultiInsert:
     """Multi-row INSERT statements for one table, cached by row count."""
 
-    def __init__(self, table: str, columns: tuple[str, ...]) -> None:
+    def __init__(self, table: str, columns: tuple[str, ...], placeholder: str) -> None:
         self._head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-        self._one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        self._one = "(" + ", ".join([placeholder] * len(columns)) + ")"
         self._sql: dict[int, str] = {}
 
     def _statement(self, rows: int) -> str:
@@ -64,20 +69,41 @@ class AuditStore:
 
     def __init__(self, alias: str = "default") -> None:
         self.alias = alias
-        self._events = _MultiInsert("audit_event", EVENT_COLUMNS)
-        self._stages = _MultiInsert("audit_stage_event", STAGE_COLUMNS)
-        self._alerts = _MultiInsert("audit_alert", ALERT_COLUMNS)
+        self._inserts: tuple[_MultiInsert, _MultiInsert, _MultiInsert] | None = None
+        self._watermarks_sql = ""
 
-    def write(self, batch: SerializedBatch, run_id: str, max_seq: int, now_ms: int) -> None:
-        """Commit one batch atomically, with the run's committed watermark."""
+    def _raw_cursor(self) -> Any:
+        # The DB-API cursor of Django's connection, inside Django's transaction: it skips
+        # the per-statement "%s" -> "?" regex rewrite, which cost ~4 µs a row here.
+        conn = connections[self.alias]
+        conn.ensure_connection()
+        if self._inserts is None:
+            mark = "?" if conn.vendor == "sqlite" else "%s"
+            self._inserts = (_MultiInsert("audit_event", EVENT_COLUMNS, mark),
+                             _MultiInsert("audit_stage_event", STAGE_COLUMNS, mark),
+                             _MultiInsert("audit_alert", ALERT_COLUMNS, mark))
+            self._watermarks_sql = WATERMARKS_SQL.replace("%s", mark)
+        return conn.connection.cursor()
+
+    def write(self, batch: SerializedBatch, run_id: str, max_seq: int, now_ms: int, trailed_seq: int) -> None:
+        """Commit one batch atomically, with the run's watermarks.
+
+        `trailed_seq` is the last seq already appended to the JSONL trail (the previous
+        batch's): recording it here saves a transaction per batch, and repair skips
+        lines that reached the file after the last recorded mark.
+        """
         with transaction.atomic(using=self.alias):
-            with connections[self.alias].cursor() as cur:
-                self._events.run(cur, batch.events)
+            cur = self._raw_cursor()
+            try:
+                events, stages, alerts = self._inserts  # type: ignore[misc]
+                events.run(cur, batch.events)
                 if batch.stages:
-                    self._stages.run(cur, batch.stages)
+                    stages.run(cur, batch.stages)
                 if batch.alerts:
-                    self._alerts.run(cur, batch.alerts)
-                cur.execute(COMMITTED_SQL, [run_id, max_seq, now_ms])
+                    alerts.run(cur, batch.alerts)
+                cur.execute(self._watermarks_sql, [run_id, max_seq, trailed_seq, now_ms])
+            finally:
+                cur.close()
 
     def write_one_by_one(self, batch: SerializedBatch) -> list[tuple[int, Exception]]:
         """Insert each event (and its stage/alert row) in its own transaction; return failures.

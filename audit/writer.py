@@ -90,6 +90,7 @@ class AuditWriter:
         self._run_lock_fd: int | None = None
         self._writer_ident = -1
         self._trail_behind = False
+        self._trailed_seq = 0
         self._next_repair_at = 0.0
         self._shed_total = 0
         self._shed_seen = 0
@@ -261,7 +262,15 @@ class AuditWriter:
                 self._committed.notify_all()
             self._notify_alert(ReasonCode.DB_WRITER_FAILED, Severity.CRIT, "audit writer thread died", {})
         finally:
+            self._record_trailed()
             self._store.close()
+
+    def _record_trailed(self) -> None:
+        if self._trailed_seq and not self._trail_behind:
+            try:
+                self._store.mark_trailed(self.run_id, self._trailed_seq, self.clock.now_ms())
+            except DatabaseError:
+                log.error("could not record the JSONL watermark; repair will dedupe on next start")
 
     def _take_batch(self) -> list[AuditRecord] | None:
         with self._lock:
@@ -300,7 +309,7 @@ class AuditWriter:
         attempt = 0
         while True:
             try:
-                self._store.write(ser, self.run_id, max_seq, self.clock.now_ms())
+                self._store.write(ser, self.run_id, max_seq, self.clock.now_ms(), self._trailed_seq)
                 if attempt:
                     log.warning("audit writer recovered after %d failed commits", attempt)
                 return set()
@@ -336,8 +345,8 @@ class AuditWriter:
                 return
         try:
             self._trail.append(ser.lines)
-            self._store.mark_trailed(self.run_id, max_seq, self.clock.now_ms())
-        except (OSError, DatabaseError) as exc:
+            self._trailed_seq = max_seq  # recorded with the next batch, or at close
+        except OSError as exc:
             # Rows are safe in the DB; the repair pass re-creates the missing lines later.
             self._trail_behind = True
             self._next_repair_at = time.monotonic() + REPAIR_RETRY_S
@@ -352,6 +361,8 @@ class AuditWriter:
             self._next_repair_at = time.monotonic() + REPAIR_RETRY_S
             return False
         self._trail_behind = False
+        with self._lock:
+            self._trailed_seq = self._committed_seq
         if repaired:
             self._notify_alert(ReasonCode.JSONL_TRAIL_REPAIRED, Severity.WARN,
                                f"{repaired} JSONL lines restored from the database",

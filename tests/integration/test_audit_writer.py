@@ -74,7 +74,9 @@ def test_rows_and_jsonl_lines_carry_the_same_envelope(writer_factory: WriterFact
                   "event_type", "reasons", "symbol"):
         assert line[field] == getattr(row, field), field
     assert line["data"] == row.data == {"price": "1234.50", "qty": "0.010"}
-    assert WriterCheckpoint.objects.get(run_id=writer.run_id).trailed_seq == row.seq
+    assert writer.close()
+    mark = WriterCheckpoint.objects.get(run_id=writer.run_id)
+    assert mark.committed_seq == mark.trailed_seq == row.seq
 
 
 def _lock_db() -> sqlite3.Connection:

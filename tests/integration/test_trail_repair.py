@@ -30,7 +30,7 @@ def _batch(first_seq: int, n: int):  # type: ignore[no-untyped-def]
 
 def _commit(store: AuditStore, first_seq: int, n: int):  # type: ignore[no-untyped-def]
     batch = _batch(first_seq, n)
-    store.write(batch, RUN, first_seq + n - 1, 0)
+    store.write(batch, RUN, first_seq + n - 1, 0, trailed_seq=0)
     return batch
 
 
@@ -40,6 +40,7 @@ def test_crash_before_append_lines_are_restored(audit_dir: Path) -> None:
     trail.append(first.lines)
     store.mark_trailed(RUN, 3, 0)
     _commit(store, 4, 3)  # committed, then the process died before appending
+    store.mark_trailed(RUN, 3, 0)  # the next batch's transaction recorded the previous mark
     assert repair_trail(store, trail, 0, own_run_id="r-new") == 3
     assert [r["seq"] for r in trail_records(audit_dir)] == [1, 2, 3, 4, 5, 6]
     assert store.runs_behind_trail() == []
