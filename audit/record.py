@@ -24,6 +24,9 @@ class CatalogError(ValueError):
 
 def check_catalog(event_type: str, stage: str, reasons: tuple[str, ...], mode: str, severity: str) -> None:
     """Raise CatalogError unless every enumerated field is a member of its catalog."""
+    if (event_type in EVENT_TYPE_VALUES and stage in STAGE_VALUES and mode in MODE_VALUES
+            and severity in SEVERITY_VALUES and (not reasons or REASON_VALUES.issuperset(reasons))):
+        return  # the common case, in one expression
     if event_type not in EVENT_TYPE_VALUES:
         raise CatalogError(f"event_type {event_type!r} is not an AuditEventType")
     if stage not in STAGE_VALUES:
@@ -63,7 +66,8 @@ class AuditRecord:
         severity: str = "",
         data: dict[str, Any] | None = None,
     ) -> None:
-        reasons = tuple(reasons)
+        if type(reasons) is not tuple:
+            reasons = tuple(reasons)
         check_catalog(event_type, stage, reasons, mode, severity)
         if len(symbol) > SYMBOL_MAX:
             raise ValueError(f"symbol must be at most {SYMBOL_MAX} chars")
@@ -83,21 +87,3 @@ class AuditRecord:
         self.data = data if data is not None else {}
         self.critical = event_type not in TELEMETRY_VALUES
         self.queued_ns = 0
-
-    def envelope(self) -> dict[str, Any]:
-        """Return the envelope fields (everything but the payload) as a JSON-ready dict."""
-        return {
-            "ts_ms": self.ts_ms,
-            "run_id": self.run_id,
-            "seq": self.seq,
-            "cycle_id": self.cycle_id,
-            "snapshot_id": self.snapshot_id,
-            "decision_id": self.decision_id,
-            "order_intent_id": self.order_intent_id,
-            "mode": self.mode,
-            "stage": self.stage,
-            "event_type": self.event_type,
-            "severity": self.severity,
-            "reasons": list(self.reasons),
-            "symbol": self.symbol,
-        }

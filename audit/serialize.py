@@ -80,25 +80,22 @@ class BatchSerializer:
     def serialize(self, batch: list[AuditRecord]) -> SerializedBatch:
         """Return the rows and lines for `batch`, in the batch's order."""
         out = SerializedBatch()
+        check = self._redactor.contains_bytes if self._redactor else None
         for rec in batch:
             try:
-                data_bytes, line = self._line(rec)
+                data_bytes, line = _line(rec)
             except (TypeError, ValueError) as exc:
                 # Keep the event (its envelope is valid); lose only the bad payload, visibly.
                 rec.data = {"payload_error": f"not serializable: {type(exc).__name__}"}
-                data_bytes, line = self._line(rec)
+                data_bytes, line = _line(rec)
                 out.payload_errors += 1
-            if self._redactor and self._redactor.contains_bytes(line):
+            if check is not None and check(line):
                 self._redact_in_place(rec)
-                data_bytes, line = self._line(rec)
+                data_bytes, line = _line(rec)
                 out.redacted += 1
             self._rows(rec, data_bytes.decode(), out)
             out.lines.append((rec.ts_ms, line))
         return out
-
-    def _line(self, rec: AuditRecord) -> tuple[bytes, bytes]:
-        data_bytes = dumps(rec.data)
-        return data_bytes, orjson.dumps(rec.envelope())[:-1] + b',"data":' + data_bytes + b"}\n"
 
     def _redact_in_place(self, rec: AuditRecord) -> None:
         red = self._redactor
@@ -119,6 +116,19 @@ class BatchSerializer:
                 str(d.get("reason_code", "")), rec.severity, str(d.get("summary", ""))[:200],
                 rec.order_intent_id, dumps(d.get("metadata", {})).decode(),
             ))
+
+
+def _line(rec: AuditRecord) -> tuple[bytes, bytes]:
+    """Return (payload JSON, full JSONL line) of a record; the envelope keys come first."""
+    data_bytes = orjson.dumps(rec.data, default=json_default)
+    env = orjson.dumps({
+        "ts_ms": rec.ts_ms, "run_id": rec.run_id, "seq": rec.seq, "cycle_id": rec.cycle_id,
+        "snapshot_id": rec.snapshot_id, "decision_id": rec.decision_id,
+        "order_intent_id": rec.order_intent_id, "mode": rec.mode, "stage": rec.stage,
+        "event_type": rec.event_type, "severity": rec.severity, "reasons": rec.reasons,
+        "symbol": rec.symbol,
+    })
+    return data_bytes, env[:-1] + b',"data":' + data_bytes + b"}\n"
 
 
 def line_from_row(row: dict[str, Any]) -> bytes:

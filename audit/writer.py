@@ -144,10 +144,14 @@ class AuditWriter:
         return clean
 
     # ---- producer side ---------------------------------------------------------------
-    def emit(self, event_type: str, *, stage: str, wait: bool = False, **fields: Any) -> int:
+    def emit(self, event_type: str, *, stage: str, reasons: tuple[str, ...] = (), symbol: str = "",
+             cycle_id: str = "", snapshot_id: str = "", decision_id: str = "", order_intent_id: str = "",
+             severity: str = "", data: dict[str, Any] | None = None, wait: bool = False) -> int:
         """Build a record stamped with this run and the clock, queue it; return its seq (0 if shed)."""
-        rec = AuditRecord(ts_ms=self.clock.now_ms(), run_id=self.run_id, mode=self.mode,
-                          stage=stage, event_type=event_type, **fields)
+        rec = AuditRecord(ts_ms=self.clock.now_ms(), run_id=self.run_id, mode=self.mode, stage=stage,
+                          event_type=event_type, reasons=reasons, symbol=symbol, cycle_id=cycle_id,
+                          snapshot_id=snapshot_id, decision_id=decision_id, order_intent_id=order_intent_id,
+                          severity=severity, data=data)
         return self.submit(rec, wait=wait)
 
     def submit(self, rec: AuditRecord, wait: bool = False) -> int:
