@@ -105,10 +105,15 @@ def test_full_pressure_sheds_only_telemetry_counts_it_and_asks_for_degrade(
         assert metrics.shed_total == 150 and metrics.shed_by_type == {"HEARTBEAT": 150}
         assert metrics.queue_len == 105 and metrics.queue_pct_x10000 == 10_000
         assert metrics.drops_per_min == 150
+        time.sleep(0.06)
+        assert writer.metrics().lag_ms >= 60  # the oldest queued record has waited that long
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
     assert writer.flush(timeout=30)
+    after = writer.metrics()
+    assert after.queue_len == 0 and after.lag_ms == 0
+    assert after.last_commit_ts_ms == writer_factory.clock.now_ms() and after.events_per_min >= 106
     counts = Counter(AuditEvent.objects.filter(run_id=writer.run_id).values_list("event_type", flat=True))
     assert counts["HEARTBEAT"] == 100 and counts["FILL"] == 5 and counts["ORDER_SUBMIT"] == 1
     _wait_until(lambda: WriterPressure.FULL in levels)
