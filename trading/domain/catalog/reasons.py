@@ -100,6 +100,8 @@ class ReasonCode(StrEnum):
     QTY_BELOW_MINIMUM = "QTY_BELOW_MINIMUM", "Quantity rounds below the symbol's minimum quantity."
     QTY_ABOVE_MAXIMUM = "QTY_ABOVE_MAXIMUM", "Quantity is above the symbol's maximum quantity."
     PRICE_OUT_OF_RANGE = "PRICE_OUT_OF_RANGE", "Price is outside the symbol's price filter range."
+    PRICE_NOT_ON_TICK = "PRICE_NOT_ON_TICK", "Price is not a multiple of the symbol's tick size."
+    QTY_NOT_ON_STEP = "QTY_NOT_ON_STEP", "Quantity is not a multiple of the symbol's step size."
     # --- risk engine ---
     RISK_APPROVED = "RISK_APPROVED", "Every risk rule passed."
     SYS_MODE_BLOCKS_ENTRY = "SYS_MODE_BLOCKS_ENTRY", "The current system mode allows no new entries."

@@ -1,15 +1,14 @@
 """TraderConfig: the whole runtime trading config, its cross-field rules, canonical form, hash."""
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-import rfc8785
 from pydantic import Field, model_validator
 
+from trading.domain.contracts.canonical import sha256_hex
 from trading.domain.config.fields import plain_decimal, rule_error, show
 from trading.domain.config.sections import (
     AISection,
@@ -64,7 +63,7 @@ class TraderConfig(Section):
     @cached_property
     def config_hash(self) -> str:
         """Return the SHA-256 hex of the RFC 8785 canonical JSON of `canonical_dict()`."""
-        return hashlib.sha256(rfc8785.dumps(self.canonical_dict())).hexdigest()
+        return sha256_hex(self.canonical_dict())
 
 
 def _canonical(value: Any) -> JsonValue:

@@ -17,6 +17,8 @@ from typing import Any
 
 import rfc8785
 
+from trading.domain.catalog.reasons import ReasonCode
+
 SHA256_HEX_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -86,6 +88,17 @@ def parse_decimal(value: object, name: str) -> Decimal:
         raise ContractViolation(f"{name} is not a decimal: {value!r}") from None
     require(d.is_finite(), f"{name} must be finite, got {value!r}")
     return d
+
+
+def parse_reason_code(value: object) -> ReasonCode:
+    """Return the ReasonCode whose stored value is `value`; raise ContractViolation for anything else."""
+    if isinstance(value, ReasonCode):
+        return value
+    member = ReasonCode._value2member_map_.get(value) if isinstance(value, str) else None
+    # Not ReasonCode(value): its two-argument __new__ makes type checkers reject the lookup.
+    if not isinstance(member, ReasonCode):
+        raise ContractViolation(f"{value!r} is not a ReasonCode")
+    return member
 
 
 def parse_optional_decimal(value: object, name: str) -> Decimal | None:

@@ -21,6 +21,7 @@ from trading.domain.contracts.canonical import (
     on_grid,
     parse_decimal,
     parse_optional_decimal,
+    parse_reason_code,
     require,
     require_int,
     require_positive_decimal,
@@ -110,7 +111,8 @@ class EntryPlan:
     ttl_ms: int
 
     def __post_init__(self) -> None:
-        require(isinstance(self.order_type, EntryOrderType), "entry_plan.order_type must be an EntryOrderType")
+        require(isinstance(self.order_type, EntryOrderType),
+                "entry_plan.order_type must be an EntryOrderType")
         require_positive_decimal(self.price, "entry_plan.price")
         require_positive_decimal(self.qty, "entry_plan.qty")
         require_int(self.ttl_ms, "entry_plan.ttl_ms")
@@ -165,7 +167,8 @@ class ExitPlan:
             require_positive_decimal(self.trailing_activation_price, "exit_plan.trailing_activation_price")
             require(self.stop_price < self.trailing_activation_price < self.take_profit_price,
                     "exit_plan.trailing_activation_price must be between stop_price and take_profit_price")
-            require(self.trailing_delta_bps is not None, "exit_plan.trailing_activation_price needs trailing_delta_bps")
+            require(self.trailing_delta_bps is not None,
+                    "exit_plan.trailing_activation_price needs trailing_delta_bps")
         if self.trailing_delta_bps is not None:
             require_int(self.trailing_delta_bps, "exit_plan.trailing_delta_bps", TRAILING_DELTA_MIN_BPS)
             require(self.trailing_delta_bps <= TRAILING_DELTA_MAX_BPS,
@@ -292,7 +295,7 @@ class Decision:
             exit_plan=None if exit_ is None else ExitPlan.from_dict(exit_),
             constraints=DecisionConstraints.from_dict(d["constraints"]),
             edge_bps=d["edge_bps"], costs=Costs.from_dict(d["costs"]),
-            reason_codes=tuple(ReasonCode(r) for r in d["reason_codes"]),
+            reason_codes=tuple(parse_reason_code(r) for r in d["reason_codes"]),
             strategy=d["strategy"], strategy_version=d["strategy_version"],
         )
 
@@ -320,7 +323,7 @@ def _check_identity(d: Decision) -> None:
 def _check_plans_for_intent(d: Decision) -> None:
     require(isinstance(d.intent, DecisionIntent), "intent must be a DecisionIntent")
     require(isinstance(d.side, Side), "side must be a Side")
-    require(d.exit_plan is not None and isinstance(d.exit_plan, ExitPlan), f"{d.intent} requires an exit_plan")
+    require(isinstance(d.exit_plan, ExitPlan), f"{d.intent} requires an exit_plan")
     if d.intent is DecisionIntent.ENTRY:
         require(isinstance(d.entry_plan, EntryPlan), "ENTRY requires an entry_plan")
         # Spot is long only: we buy to enter and sell to get out or to protect.
@@ -360,7 +363,7 @@ def _check_sizes(d: Decision) -> None:
     if d.entry_plan is not None:
         _check_notional("entry", d.entry_plan.notional, c)
     protected = close_qty if close_qty is not None else entry_qty
-    if protected is not None:
+    if protected is not None and d.intent is not DecisionIntent.EXIT:
         # Every OCO leg must pass NOTIONAL too, or the protection is refused once the entry filled.
         _check_notional("stop-limit leg", d.exit_plan.stop_limit_price * protected, c)
         _check_notional("take-profit leg", d.exit_plan.take_profit_price * protected, c)

@@ -72,7 +72,8 @@ def _check_fields(r: AIGateResult) -> None:
     require(isinstance(r.verdict, AIGateVerdict), "verdict must be an AIGateVerdict")
     require(isinstance(r.reasons, tuple) and all(isinstance(x, ReasonCode) for x in r.reasons),
             "reasons must be a tuple of ReasonCode")
-    require(isinstance(r.model, str) and isinstance(r.error_kind, str), "model and error_kind must be strings")
+    require(isinstance(r.model, str) and isinstance(r.error_kind, str),
+            "model and error_kind must be strings")
     require_int(r.latency_ms, "latency_ms")
     for name in ("raw_hash", "input_hash", "snapshot_hash"):
         value = getattr(r, name)

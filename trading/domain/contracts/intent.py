@@ -18,6 +18,7 @@ from trading.domain.catalog.reasons import ReasonCode
 from trading.domain.contracts.canonical import (
     parse_decimal,
     parse_optional_decimal,
+    parse_reason_code,
     require,
     require_int,
     require_positive_decimal,
@@ -143,7 +144,7 @@ class OrderIntent:
         fields.update(
             kind=IntentKind(d["kind"]), side=Side(d["side"]), order_type=OrderType(d["order_type"]),
             state=IntentState(d["state"]), qty=parse_decimal(d["qty"], "qty"),
-            reason=None if d.get("reason") is None else ReasonCode(d["reason"]),
+            reason=None if d.get("reason") is None else parse_reason_code(d["reason"]),
         )
         for name in ("price", "stop_price", "stop_limit_price"):
             fields[name] = parse_optional_decimal(d.get(name), name)
@@ -179,7 +180,8 @@ def _check_kind(i: OrderIntent) -> None:
     is_cancel = i.kind is IntentKind.CANCEL
     require(bool(i.target_client_order_id) == is_cancel, "target_client_order_id is set iff kind is CANCEL")
     trailing = i.kind is IntentKind.PROTECTION_TRAILING
-    require((i.trailing_delta_bps is not None) == trailing, "trailing_delta_bps is set iff kind is PROTECTION_TRAILING")
+    require((i.trailing_delta_bps is not None) == trailing,
+            "trailing_delta_bps is set iff kind is PROTECTION_TRAILING")
     if trailing:
         require_int(i.trailing_delta_bps, "trailing_delta_bps", TRAILING_DELTA_MIN_BPS)
         require(i.trailing_delta_bps is not None and i.trailing_delta_bps <= TRAILING_DELTA_MAX_BPS,
@@ -193,7 +195,8 @@ def _check_prices(i: OrderIntent) -> None:
         return
     # A trailing stop without a stop price trails from the moment it is placed (Binance).
     optional_stop = i.kind is IntentKind.PROTECTION_TRAILING
-    for name, value, need in zip(("price", "stop_price", "stop_limit_price"), given, _PRICES_NEEDED[i.order_type]):
+    names = ("price", "stop_price", "stop_limit_price")
+    for name, value, need in zip(names, given, _PRICES_NEEDED[i.order_type]):
         if value is None:
             require(not need or (optional_stop and name == "stop_price"), f"{i.order_type} needs {name}")
         else:

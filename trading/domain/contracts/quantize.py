@@ -10,6 +10,7 @@ An order that no longer fits the filters after rounding is refused, never nudged
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
@@ -95,7 +96,7 @@ class SymbolFilters:
     @property
     def filters_hash(self) -> str:
         """Return the SHA-256 hex of the canonical filters: a change means FILTERS_HASH_DRIFT."""
-        return sha256_hex(self.to_dict())
+        return _filters_hash(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form (decimals as strings, off bounds as null)."""
@@ -113,6 +114,12 @@ class SymbolFilters:
             min_notional=self.min_notional, max_notional=self.max_notional,
             filters_hash=self.filters_hash,
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _filters_hash(f: SymbolFilters) -> str:
+    # Cached: every quantized order carries it, and the filters of a symbol rarely change.
+    return sha256_hex(f.to_dict())
 
 
 def _off_if_zero(raw: str) -> Decimal | None:
@@ -227,7 +234,6 @@ def check_order(price: Decimal, qty: Decimal, f: SymbolFilters, *, market: bool 
     """Return the reasons `price` x `qty` breaks static filters of `f`, each once, in a stable
     order (price, quantity, notional); [] when the order passes.
 
-    Off-grid values report SANITY_CHECK_FAILED (the catalog has no tick/step code yet).
     For a market order `price` is the expected price and is not checked against PRICE_FILTER.
     """
     problems = [] if market else _price_problems(price, f)
@@ -241,7 +247,7 @@ def _price_problems(price: Decimal, f: SymbolFilters) -> list[ReasonCode]:
     if price <= 0 or price < f.min_price or (f.max_price is not None and price > f.max_price):
         problems.append(ReasonCode.PRICE_OUT_OF_RANGE)
     if f.tick_size is not None and not on_grid(price, f.tick_size):
-        problems.append(ReasonCode.SANITY_CHECK_FAILED)
+        problems.append(ReasonCode.PRICE_NOT_ON_TICK)
     return problems
 
 
@@ -256,7 +262,7 @@ def _qty_problems(qty: Decimal, f: SymbolFilters, market: bool) -> list[ReasonCo
         if max_qty is not None and qty > max_qty:
             problems.append(ReasonCode.QTY_ABOVE_MAXIMUM)
         if step is not None and not on_grid(qty, step):
-            problems.append(ReasonCode.SANITY_CHECK_FAILED)
+            problems.append(ReasonCode.QTY_NOT_ON_STEP)
     return problems
 
 
