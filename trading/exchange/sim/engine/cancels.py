@@ -7,6 +7,8 @@ Order"); static filters of the new order are checked first and fail the request 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -17,7 +19,7 @@ from .enums import OrderStatus, RespType, StpMode
 from .errors import BinanceApiError, Msg
 from .execution import close, publish_balances
 from .list_rules import cancel_list
-from .orders import Order, OrderList
+from .orders import Order, OrderList, OrderRequest
 from .params import Params
 from .placement import admit, respond, validate_static
 from .render import render_cancel, render_list
@@ -108,9 +110,12 @@ def cancel_open_orders(core: Core, raw: dict[str, Any]) -> list[dict[str, Any]]:
     p = Params(raw)
     spec = core.spec(p.text("symbol", required=True) or "")
     p.finish()
+    targets = core.open_orders(spec.symbol)
+    if not targets:
+        raise errors.cancel_rejected(Msg.UNKNOWN_ORDER)  # Binance answers -2011 when nothing is open
     out: list[dict[str, Any]] = []
     cid = core.new_client_id()
-    for order in core.open_orders(spec.symbol):
+    for order in targets:
         if not order.is_open:
             continue  # closed earlier in this loop with its list
         if order.order_list_id == -1:
@@ -123,36 +128,55 @@ def cancel_open_orders(core: Core, raw: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def cancel_replace(core: Core, raw: dict[str, Any]) -> dict[str, Any]:
-    """POST /api/v3/order/cancelReplace: return both results, or raise -2021/-2022 with `data`."""
+@dataclass(frozen=True)
+class _Replace:
+    spec: SymbolSpec
+    mode: CancelReplaceMode
+    order_id: int | None
+    client_id: str | None
+    cancel_id: str | None
+    restriction: CancelRestriction | None
+    req: OrderRequest
+    resp_type: RespType | None
+    stp: StpMode | None
+
+
+def _parse_replace(core: Core, raw: dict[str, Any]) -> _Replace:
     p = Params(raw)
     spec = core.spec(p.text("symbol", required=True) or "")
-    mode = p.enum("cancelReplaceMode", CancelReplaceMode, required=True)
+    mode = p.required_enum("cancelReplaceMode", CancelReplaceMode, errors.invalid_value("cancelReplaceMode"))
     order_id, client_id = p.integer("cancelOrderId"), p.text("cancelOrigClientOrderId")
     cancel_id = p.client_id("cancelNewClientOrderId")
     restriction = p.enum("cancelRestrictions", CancelRestriction, error=_RESTRICTION_ERROR)
     p.text("orderRateLimitExceededMode")  # unfilled-order counts are the server's business
     req = parse_order(p, spec, leg_names(""), allow_quote_qty=True)
-    resp_type = p.enum("newOrderRespType", RespType)
-    stp = p.enum("selfTradePreventionMode", StpMode)
+    parsed = _Replace(spec, mode, order_id, client_id, cancel_id, restriction, req,
+                      p.enum("newOrderRespType", RespType), p.enum("selfTradePreventionMode", StpMode))
     p.finish()
     if not spec.cancel_replace_allowed:
         raise errors.not_supported("Order cancel-replace is not supported for this symbol.")
     if order_id is None and client_id is None:
         raise errors.either_param("cancelOrigClientOrderId", "cancelOrderId")
-    qty = validate_static(core, spec, req, stp)
+    return parsed
+
+
+def cancel_replace(core: Core, raw: dict[str, Any]) -> dict[str, Any]:
+    """POST /api/v3/order/cancelReplace: return both results, or raise -2021/-2022 with `data`.
+
+    Steps: parse; static checks of the new order (failing the request outright); cancel; unless
+    STOP_ON_FAILURE stops there, place the new order on the freed funds; combine the results.
+    """
+    r = _parse_replace(core, raw)
+    qty = validate_static(core, r.spec, r.req, r.stp)
     try:
-        canceled = cancel_one(core, spec, order_id, client_id, cancel_id, restriction)
-        cancel_ok, cancel_body = True, render_cancel(canceled, spec, core.now())
+        canceled = cancel_one(core, r.spec, r.order_id, r.client_id, r.cancel_id, r.restriction)
+        cancel_ok, cancel_body = True, render_cancel(canceled, r.spec, core.now())
     except BinanceApiError as e:
         cancel_ok, cancel_body = False, e.to_dict()
-    if not cancel_ok and mode is CancelReplaceMode.STOP_ON_FAILURE:
+    if not cancel_ok and r.mode is CancelReplaceMode.STOP_ON_FAILURE:
         raise _combined(-2022, Msg.CR_FAILED, 400, "FAILURE", "NOT_ATTEMPTED", cancel_body, None)
     try:
-        order = admit(core, spec, req, qty, stp)
-        start_working(core, order)
-        publish_balances(core)
-        new_ok, new_body = True, respond(core, spec, order, resp_type, core.now())
+        new_ok, new_body = True, _place(core, r, qty)
     except BinanceApiError as e:
         new_ok, new_body = False, e.to_dict()
     results = ("SUCCESS" if cancel_ok else "FAILURE", "SUCCESS" if new_ok else "FAILURE")
@@ -162,6 +186,14 @@ def cancel_replace(core: Core, raw: dict[str, Any]) -> dict[str, Any]:
     if not cancel_ok and not new_ok:
         raise _combined(-2022, Msg.CR_FAILED, 400, *results, cancel_body, new_body)
     raise _combined(-2021, Msg.CR_PARTIAL, 409, *results, cancel_body, new_body)
+
+
+def _place(core: Core, r: _Replace, qty: Decimal) -> dict[str, Any]:
+    order = admit(core, r.spec, r.req, qty, r.stp)
+    transact_ms = core.now()
+    start_working(core, order)
+    publish_balances(core)
+    return respond(core, r.spec, order, r.resp_type, transact_ms)
 
 
 def _combined(code: int, msg: str, status: int, cancel_result: str, new_result: str,

@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 import random
 import string
-from collections import defaultdict
+from collections import defaultdict, deque
+from decimal import Decimal
 from typing import Protocol
 
 from trading.domain.clock import Clock
@@ -29,10 +30,16 @@ class ListHooks(Protocol):
     def on_closed(self, order: Order) -> None:
         """Run after an order reached a final status: OTO legs activate, lists finish."""
 
+    def pair_lock(self, order: Order) -> Decimal:
+        """Return funds locked for `order` on its open OCO sibling (the pair shares one lock)."""
+
 
 class _NoLists:
     def before_activity(self, order: Order) -> None:
         return None
+
+    def pair_lock(self, order: Order) -> Decimal:
+        return Decimal(0)
 
     def on_closed(self, order: Order) -> None:
         return None
@@ -61,7 +68,8 @@ class Core:
         self.account_update_ms = 0
         self._ids = {"order": 1, "trade": 1, "list": 0, "exec": 1}
         self._rng = random.Random(seed)
-        self._queue: list[Event] = []
+        self._open: dict[int, Order] = {}  # open orders by id: matching runs on every tick
+        self._queue: deque[Event] = deque()
         self._flushing = False
 
     def now(self) -> int:
@@ -91,9 +99,21 @@ class Core:
             self.markets[symbol] = MarketState(symbol)
         return self.markets[symbol]
 
+    def store(self, order: Order) -> None:
+        """Add a new order to the book of record."""
+        self.orders[order.order_id] = order
+        self.refresh(order)
+
+    def refresh(self, order: Order) -> None:
+        """Re-index `order` after a status change (open orders are kept apart for matching)."""
+        if order.is_open:
+            self._open[order.order_id] = order
+        else:
+            self._open.pop(order.order_id, None)
+
     def open_orders(self, symbol: str | None = None) -> list[Order]:
         """Return open orders (PENDING_NEW included), oldest first."""
-        return [o for o in self.orders.values() if o.is_open and (symbol is None or o.symbol == symbol)]
+        return [o for o in self._open.values() if symbol is None or o.symbol == symbol]
 
     def open_lists(self, symbol: str | None = None) -> list[OrderList]:
         """Return executing order lists, oldest first."""
@@ -130,7 +150,7 @@ class Core:
         self._flushing = True
         try:
             while self._queue:
-                event = self._queue.pop(0)
+                event = self._queue.popleft()
                 for listener in list(self.listeners):
                     try:
                         listener(event)

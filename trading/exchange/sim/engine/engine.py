@@ -90,8 +90,10 @@ class SimEngine:
         self._call(lambda: self._move_funds(asset, value))
 
     def withdraw(self, asset: str, amount: Decimal | str) -> None:
-        """Debit free balance (AssertionError when short), emitting the same events as a deposit."""
+        """Debit free balance (ValueError when short), emitting the same events as a deposit."""
         value = Decimal(str(amount))
+        if self._core.balances.free(asset) < value:
+            raise ValueError(f"only {self._core.balances.free(asset)} {asset} free")
         self._call(lambda: self._move_funds(asset, -value))
 
     def _move_funds(self, asset: str, delta: Decimal) -> None:
@@ -245,6 +247,8 @@ def _new_list(core: Core, raw: Raw, parse: Callable[[Params, SymbolSpec], order_
 def _exchange_info(core: Core, raw: Raw) -> Body:
     p = Params(raw)
     one, many = p.text("symbol"), p.text("symbols")
+    status = p.enum("symbolStatus", SymbolStatus, error=BinanceApiError(-1122, "Invalid symbolStatus."))
+    p.text("permissions"), p.text("showPermissionSets")  # every simulated symbol is SPOT
     p.finish()
     names: list[str] | None = [one] if one else None
     if many:
@@ -254,4 +258,6 @@ def _exchange_info(core: Core, raw: Raw) -> Body:
             raise BinanceApiError(-1100, "Illegal characters found in parameter 'symbols'; legal range is "
                                   "'^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$'.") from None
     specs = [core.spec(n) for n in names] if names is not None else list(core.specs.values())
+    if status is not None:
+        specs = [s for s in specs if s.status is status]
     return render_exchange_info(specs, core.now(), core.exchange_filters)

@@ -38,7 +38,9 @@ def execution_report(order: Order, spec: SymbolSpec, *, exec_type: ExecType, eve
         "n": fmt(fill.commission, commission_places(spec, fill.commission_asset)) if fill else "0",
         "N": fill.commission_asset if fill else None,
         "T": fill.time if fill else event_ms, "t": fill.trade_id if fill else -1, "I": exec_id,
-        "w": order.on_book, "m": fill.is_maker if fill else False, "M": False,
+        "w": order.on_book, "m": fill.is_maker if fill else False,
+        "M": fill is not None,  # "ignore" per the docs, yet live TRADE events carry true
+
         "O": order.created_ms, "Z": fmt(order.cum_quote, ap),
         "Y": fmt(fill.quote_qty if fill else ZERO, ap),
         "Q": fmt(order.orig_quote_qty, ap),

@@ -49,14 +49,14 @@ def release(core: Core, order: Order) -> None:
 
 
 def affordable_qty(core: Core, order: Order, price: Decimal, qty: Decimal) -> Decimal:
-    """Return how much of `qty` a BUY can pay for at `price` with its lock plus free funds.
-
-    Only stop-market buys can run short: their lock was estimated at the stop price.
+    """Return how much of `qty` the order can pay for: its lock (or its OCO pair's) plus, for a
+    BUY, free funds. Only stop-market buys can run short: their lock was estimated at the stop.
     """
+    held = order.locked + core.hooks.pair_lock(order)
     if order.side is Side.SELL:
-        return min(qty, order.locked)
+        return min(qty, held)
     spec = core.spec(order.symbol)
-    budget = order.locked + core.balances.free(spec.quote_asset)
+    budget = held + core.balances.free(spec.quote_asset)
     if cost_of(spec, price, qty) <= budget:
         return qty
     return min(qty, floor_to_step(div(budget, price), qty_step(spec)))
@@ -90,6 +90,7 @@ def fill(core: Core, order: Order, price: Decimal, qty: Decimal, *, maker: bool)
     order.cum_quote += quote_qty
     order.update_ms = now
     order.status = OrderStatus.FILLED if order.remaining <= 0 else OrderStatus.PARTIALLY_FILLED
+    core.refresh(order)
     done = Fill(core.next_id("trade"), price, qty, quote_qty, commission, commission_asset, now, maker)
     core.fills[order.order_id].append(done)
     core.trades.append(Trade(order.symbol, order.order_id, order.order_list_id, order.side is Side.BUY, done))
@@ -147,6 +148,7 @@ def close(core: Core, order: Order, status: OrderStatus, *, reason: ExpiryReason
     """Move an open order to CANCELED, EXPIRED or REJECTED, releasing its locked funds."""
     release(core, order)
     order.status = status
+    core.refresh(order)
     order.update_ms = core.now()
     if reason is not None:
         order.expiry_reason = reason

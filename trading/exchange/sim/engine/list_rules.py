@@ -37,6 +37,13 @@ class ListRules:
         sibling.locked = Decimal(0)
         close(self.core, sibling, OrderStatus.EXPIRED, reason=ExpiryReason.OCO_TRIGGER, notify=False)
 
+    def pair_lock(self, order: Order) -> Decimal:
+        """Return what the open OCO sibling holds locked for the pair (moved on activity)."""
+        lst = self._list_of(order)
+        sibling_id = lst.sibling_of(order.order_id) if lst else None
+        sibling = self.core.orders[sibling_id] if sibling_id is not None else None
+        return sibling.locked if sibling is not None and sibling.is_open else Decimal(0)
+
     def on_closed(self, order: Order) -> None:
         """Activate or retire the rest of the list after `order` reached a final status."""
         lst = self._list_of(order)

@@ -19,12 +19,13 @@ from .orders import Order
 def on_book_ticker(core: Core, symbol: str, bid: Decimal | None, bid_qty: Decimal, ask: Decimal | None,
                    ask_qty: Decimal, ts_ms: int, *, last_from_book: bool) -> None:
     """Apply a new touch: record the mid as last price (optionally), trigger stops, fill resting orders."""
+    spec = core.spec(symbol)  # -1121 before any state is created for an unknown symbol
     market = core.market(symbol)
     market.update_touch(bid, bid_qty, ask, ask_qty, ts_ms)
     mid = market.mid() if last_from_book else None
     if mid is not None:
         market.record_print(mid, ZERO, ts_ms)
-    if core.spec(symbol).status is not SymbolStatus.TRADING:
+    if spec.status is not SymbolStatus.TRADING:
         return  # a halted market neither triggers nor fills
     if mid is not None:
         run_stops(core, symbol, mid, ts_ms)
@@ -33,8 +34,9 @@ def on_book_ticker(core: Core, symbol: str, bid: Decimal | None, bid_qty: Decima
 
 def on_trade(core: Core, symbol: str, price: Decimal, qty: Decimal, ts_ms: int) -> None:
     """Apply a market trade: it is the last price, and it fills resting orders it trades through."""
+    spec = core.spec(symbol)
     core.market(symbol).record_print(price, qty, ts_ms)
-    if core.spec(symbol).status is not SymbolStatus.TRADING:
+    if spec.status is not SymbolStatus.TRADING:
         return
     run_stops(core, symbol, price, ts_ms)
     left = qty

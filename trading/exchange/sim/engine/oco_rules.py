@@ -12,7 +12,6 @@ ABOVE_TYPES = frozenset(OrderType) - {OrderType.LIMIT, OrderType.MARKET}
 # The docs omit LIMIT_MAKER from belowType, yet a BUY OCO needs its limit leg below (facts §2.3,
 # §11): accept it.
 BELOW_TYPES = ABOVE_TYPES
-_LIMIT_LIKE = frozenset({OrderType.LIMIT_MAKER, OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT})
 
 
 def check_oco_shape(above: OrderRequest, below: OrderRequest) -> None:
@@ -24,28 +23,11 @@ def check_oco_shape(above: OrderRequest, below: OrderRequest) -> None:
         raise BinanceApiError(-1168, "At least one OCO order must be contingent.")
     if len(stops) == 2:
         raise BinanceApiError(-1158, "Order type not supported in OCO.")
-    if above.side is Side.SELL:
-        _sell_sides(above, below)
-    else:
-        _buy_sides(above, below)
-
-
-def _sell_sides(above: OrderRequest, below: OrderRequest) -> None:
-    if above.type in STOP_LOSS_TYPES:
+    # The stop-loss leg sits below a SELL and above a BUY.
+    if above.side is Side.SELL and above.type in STOP_LOSS_TYPES:
         raise BinanceApiError(-1197, "A stop loss order in a sell OCO must be below.")
-    if below.type is OrderType.LIMIT_MAKER:
-        raise BinanceApiError(-1166, "A limit order in a sell OCO must be above.")
-    if below.type in _LIMIT_LIKE:
-        raise BinanceApiError(-1199, "A take profit order in a sell OCO must be above.")
-
-
-def _buy_sides(above: OrderRequest, below: OrderRequest) -> None:
-    if below.type in STOP_LOSS_TYPES:
+    if above.side is Side.BUY and below.type in STOP_LOSS_TYPES:
         raise BinanceApiError(-1196, "A stop loss order in a buy OCO must be above.")
-    if above.type is OrderType.LIMIT_MAKER:
-        raise BinanceApiError(-1165, "A limit order in a buy OCO must be below.")
-    if above.type in _LIMIT_LIKE:
-        raise BinanceApiError(-1198, "A take profit order in a buy OCO must be below.")
 
 
 def oco_order(above: OrderRequest, below: OrderRequest) -> list[OrderRequest]:
@@ -58,14 +40,28 @@ def _limit_side_price(leg: OrderRequest) -> Decimal | None:
     return leg.stop_price if leg.type is OrderType.TAKE_PROFIT else leg.price
 
 
-def check_oco_prices(pair: list[OrderRequest], last: Decimal | None) -> None:
-    """Raise -2010 unless SELL: limit > last > stop, BUY: limit < last < stop (facts §2.3).
+_WRONG_SIDE = {
+    (Side.SELL, True): (-1166, "A limit order in a sell OCO must be above."),
+    (Side.SELL, False): (-1199, "A take profit order in a sell OCO must be above."),
+    (Side.BUY, True): (-1165, "A limit order in a buy OCO must be below."),
+    (Side.BUY, False): (-1198, "A take profit order in a buy OCO must be below."),
+}
 
-    `pair` is [stop-loss leg, other leg]; `last` None skips the comparisons with the market
-    (OTOCO pending legs, or no trade seen yet). A trailing stop without stopPrice has no price.
+
+def check_oco_prices(pair: list[OrderRequest], last: Decimal | None) -> None:
+    """Raise unless SELL: limit > last > stop, BUY: limit < last < stop (facts §2.3).
+
+    `pair` is [stop-loss leg, other leg]. The limit-side leg priced on the wrong side of the
+    stop gets its -1165/-1166/-1198/-1199 (the codes the deprecated endpoint, which has no
+    above/below, can only mean by price); an order against the last price gets -2010. `last`
+    None skips the market comparison (OTOCO pending legs, or no price yet); a trailing stop
+    without stopPrice has no price to compare.
     """
     stop, other = pair
     sign = 1 if stop.side is Side.SELL else -1
-    points = [p for p in (_limit_side_price(other), last, stop.stop_price) if p is not None]
+    limit_price = _limit_side_price(other)
+    if limit_price is not None and stop.stop_price is not None and sign * (limit_price - stop.stop_price) <= 0:
+        raise BinanceApiError(*_WRONG_SIDE[(stop.side, other.type is OrderType.LIMIT_MAKER)])
+    points = [p for p in (limit_price, last, stop.stop_price) if p is not None]
     if any(sign * (hi - lo) <= 0 for hi, lo in zip(points, points[1:])):
         raise errors.rejected(Msg.OCO_PRICES)

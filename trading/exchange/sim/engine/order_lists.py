@@ -158,12 +158,14 @@ def _announce_and_start(core: Core, spec: SymbolSpec, req: ListRequest, lst: Ord
         report(core, order, ExecType.NEW)
     core.emit(list_status(lst, orders, lst.transaction_ms))
     resp_type = req.resp_type or RespType.RESULT
-    # Pending legs are reported as placed, even if the working leg fills at once (Binance docs, OTO).
+    # The list and its pending legs are reported as placed, even if the working leg fills at
+    # once (Binance docs, OTO: "the pending order will still appear as PENDING_NEW").
+    body = render_list(lst, orders)
     pending = {o.order_id: render_new(o, spec, resp_type, lst.transaction_ms, []) for o in orders if o.is_pending}
     for order in orders:
         if not order.is_pending:
             start_working(core, order)
     publish_balances(core)
-    reports = [pending.get(o.order_id) or render_new(o, spec, resp_type, lst.transaction_ms,
-                                                     core.fills.get(o.order_id, [])) for o in orders]
-    return render_list(lst, orders, reports)
+    body["orderReports"] = [pending.get(o.order_id) or render_new(o, spec, resp_type, lst.transaction_ms,
+                                                                  core.fills.get(o.order_id, [])) for o in orders]
+    return body

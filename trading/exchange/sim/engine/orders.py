@@ -76,7 +76,6 @@ class Order:
     lock_asset: str | None = None
     locked: Decimal = ZERO
     lock_unit: Decimal | None = None
-    taker_on_arrival: bool = True
 
     @property
     def remaining(self) -> Decimal:

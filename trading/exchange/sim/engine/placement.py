@@ -159,7 +159,7 @@ def create(core: Core, spec: SymbolSpec, req: OrderRequest, qty: Decimal, stp: S
         status=OrderStatus.PENDING_NEW if pending else OrderStatus.NEW,
         working_ms=-1 if pending or req.type in STOP_TYPES else now,
     )
-    core.orders[order.order_id] = order
+    core.store(order)
     return order
 
 

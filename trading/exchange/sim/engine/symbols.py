@@ -46,6 +46,13 @@ class SymbolSpec:
     default_stp: StpMode = StpMode.EXPIRE_MAKER
     allowed_stp: tuple[StpMode, ...] = tuple(StpMode)
 
+    def __post_init__(self) -> None:
+        # Accept plain strings from callers and fault hooks; store the enums.
+        self.status = SymbolStatus(self.status)
+        self.order_types = tuple(OrderType(t) for t in self.order_types)
+        self.default_stp = StpMode(self.default_stp)
+        self.allowed_stp = tuple(StpMode(m) for m in self.allowed_stp)
+
     def filter(self, filter_type: str) -> Filter | None:
         """Return the filter of that type, or None when the symbol has none."""
         return next((f for f in self.filters if f["filterType"] == filter_type), None)
