@@ -6,6 +6,7 @@ deleted here. In LIVE the admin site makes every model view-only on top of this
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import admin
@@ -18,8 +19,8 @@ SHORT = 80
 
 
 def shorten(value: Any, limit: int = SHORT) -> str:
-    """Return `value` as text of at most `limit` characters."""
-    text = value if isinstance(value, str) else str(value)
+    """Return `value` (text, or JSON data shown as compact JSON) cut to `limit` characters."""
+    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -36,6 +37,7 @@ class RecordAdmin(ExactIdSearchMixin, admin.ModelAdmin):  # type: ignore[type-ar
     """
 
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # facet counts are one COUNT per filter choice
     list_per_page = 100
     ordering = ("-ts_ms",)
     readonly_fields: tuple[Any, ...] = (ts_column("ts_ms"),)

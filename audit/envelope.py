@@ -9,9 +9,27 @@ from typing import Any
 
 from django.db import models
 
-from trading.domain.catalog import AuditEventType, Mode, StageName
+from trading.domain.catalog import AuditEventType, Mode, ReasonCode, StageName
 
 ID_MAX = 64
+
+
+# Choices are callables so migrations store a reference, not the list: adding a catalog
+# member stays a one-line change with no migration.
+def stage_choices() -> list[tuple[str, str]]:
+    return [(m.value, m.value) for m in StageName]
+
+
+def event_type_choices() -> list[tuple[str, str]]:
+    return [(m.value, m.value) for m in AuditEventType]
+
+
+def reason_choices() -> list[tuple[str, str]]:
+    return [(m.value, m.value) for m in ReasonCode]
+
+
+def mode_choices() -> list[tuple[str, str]]:
+    return [(m.value, m.value) for m in Mode]
 
 
 class AppendOnlyError(RuntimeError):
@@ -47,9 +65,9 @@ class Envelope(AppendOnlyModel):
     cycle_id = models.CharField(max_length=ID_MAX, blank=True, default="")
     snapshot_id = models.CharField(max_length=ID_MAX, blank=True, default="")
     decision_id = models.CharField(max_length=ID_MAX, blank=True, default="")
-    mode = models.CharField(max_length=8, choices=[(m.value, m.value) for m in Mode])
-    stage = models.CharField(max_length=32, choices=[(s.value, s.value) for s in StageName])
-    event_type = models.CharField(max_length=32, choices=[(e.value, e.value) for e in AuditEventType])
+    mode = models.CharField(max_length=8, choices=mode_choices)
+    stage = models.CharField(max_length=32, choices=stage_choices)
+    event_type = models.CharField(max_length=32, choices=event_type_choices)
     reasons = models.JSONField(default=list, blank=True)
     symbol = models.CharField(max_length=32, blank=True, default="")
 

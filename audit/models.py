@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from audit.envelope import ID_MAX, Envelope
-from trading.domain.catalog import ReasonCode, Severity
+from audit.envelope import ID_MAX, Envelope, reason_choices
+from trading.domain.catalog import Severity
 
 
 def _choices(enum: type) -> list[tuple[str, str]]:
@@ -63,7 +63,7 @@ class Alert(Envelope):
     """One row per ALERT_RAISED; the panel aggregates them by reason_code."""
 
     seq = models.BigIntegerField()
-    reason_code = models.CharField(max_length=48, choices=_choices(ReasonCode))
+    reason_code = models.CharField(max_length=48, choices=reason_choices)
     severity = models.CharField(max_length=4, choices=_choices(Severity))
     summary = models.CharField(max_length=200, blank=True, default="")
     order_intent_id = models.CharField(max_length=ID_MAX, blank=True, default="")
