@@ -21,7 +21,10 @@ class AuditEvent(Envelope):
 
     Indexes are what the panel and admin filter on; each one costs insert throughput
     (measured by `manage.py bench audit`), so (run_id, seq) is deliberately not indexed:
-    only crash repair reads by it, once.
+    only crash repair reads by it, once. Time indexes are ascending: they serve
+    "ORDER BY ts_ms DESC" by a backward scan, and since ts_ms only grows, rows append at the
+    right edge of the B-tree (a DESC index inserts at the left edge: measured ~20% slower
+    and 15% larger).
     """
 
     seq = models.BigIntegerField(help_text="per-run sequence number, assigned at emit")
@@ -32,9 +35,9 @@ class AuditEvent(Envelope):
     class Meta:
         db_table = "audit_event"
         indexes = [
-            models.Index(fields=["-ts_ms"], name="audit_event_ts"),
-            models.Index(fields=["event_type", "-ts_ms"], name="audit_event_type_ts"),
-            models.Index(fields=["symbol", "-ts_ms"], name="audit_event_symbol_ts", condition=~Q(symbol="")),
+            models.Index(fields=["ts_ms"], name="audit_event_ts"),
+            models.Index(fields=["event_type", "ts_ms"], name="audit_event_type_ts"),
+            models.Index(fields=["symbol", "ts_ms"], name="audit_event_symbol_ts", condition=~Q(symbol="")),
             models.Index(fields=["decision_id"], name="audit_event_decision", condition=~Q(decision_id="")),
         ]
 
@@ -51,8 +54,8 @@ class StageEvent(Envelope):
     class Meta:
         db_table = "audit_stage_event"
         indexes = [
-            models.Index(fields=["-ts_ms"], name="audit_stage_ts"),
-            models.Index(fields=["stage", "-ts_ms"], name="audit_stage_stage_ts"),
+            models.Index(fields=["ts_ms"], name="audit_stage_ts"),
+            models.Index(fields=["stage", "ts_ms"], name="audit_stage_stage_ts"),
         ]
 
     def __str__(self) -> str:
@@ -72,9 +75,9 @@ class Alert(Envelope):
     class Meta:
         db_table = "audit_alert"
         indexes = [
-            models.Index(fields=["-ts_ms"], name="audit_alert_ts"),
-            models.Index(fields=["reason_code", "-ts_ms"], name="audit_alert_reason_ts"),
-            models.Index(fields=["severity", "-ts_ms"], name="audit_alert_severity_ts"),
+            models.Index(fields=["ts_ms"], name="audit_alert_ts"),
+            models.Index(fields=["reason_code", "ts_ms"], name="audit_alert_reason_ts"),
+            models.Index(fields=["severity", "ts_ms"], name="audit_alert_severity_ts"),
         ]
 
     def __str__(self) -> str:

@@ -206,3 +206,15 @@ def test_stage_and_alert_rows_land_in_their_tables_with_the_envelope(writer_fact
     out = stream.getvalue().splitlines()
     assert "DEEP_SCAN" in out[0] and "cycle=c-9" in out[0] and "SOLUSDT" in out[0] and "3 candidates" in out[0]
     assert out[1].startswith("!! ALERT CRIT ts_ms=") and "stage=DEEP_SCAN mode=PAPER reason=RECONCILE_DRIFT_BAD" in out[1]
+
+
+def test_insert_column_lists_match_the_models() -> None:
+    from audit.models import Alert as AlertModel
+    from audit.serialize import ALERT_COLUMNS, EVENT_COLUMNS, STAGE_COLUMNS
+
+    def columns(model: type) -> set[str]:
+        return {f.column for f in model._meta.concrete_fields if not f.primary_key}
+
+    assert set(EVENT_COLUMNS) == columns(AuditEvent) and len(EVENT_COLUMNS) == len(set(EVENT_COLUMNS))
+    assert set(STAGE_COLUMNS) == columns(StageEvent)
+    assert set(ALERT_COLUMNS) == columns(AlertModel)
