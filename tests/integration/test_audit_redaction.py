@@ -38,3 +38,23 @@ def test_secret_in_payload_summary_and_ids_is_redacted_everywhere(
         for name in settings.SECRET_SETTING_NAMES:
             assert getattr(settings, name) not in blob
         assert REDACTED in blob
+
+
+@pytest.mark.django_db
+def test_orm_written_rows_are_redacted_before_they_reach_the_database() -> None:
+    from aigate.models import AIGateEvent
+    from tests.support.factories import AIGateEventFactory, OrderIntentFactory
+    from trading.models import OrderIntent
+
+    secret = settings.OPENAI_API_KEY
+    intent = OrderIntentFactory(last_error=f"auth failed for {settings.BINANCE_API_KEY}")
+    gate = AIGateEventFactory(request_redacted=f'{{"authorization": "Bearer {secret}"}}')
+    with connection.cursor() as cur:
+        cur.execute("SELECT last_error FROM order_intents WHERE id = %s", [intent.pk])
+        (stored_error,) = cur.fetchone()
+        cur.execute("SELECT request_redacted FROM ai_gate_events WHERE id = %s", [gate.pk])
+        (stored_request,) = cur.fetchone()
+    assert settings.BINANCE_API_KEY not in stored_error and REDACTED in stored_error
+    assert secret not in stored_request and REDACTED in stored_request
+    assert OrderIntent.objects.get(pk=intent.pk).last_error.endswith(REDACTED)
+    assert AIGateEvent.objects.count() == 1
