@@ -19,7 +19,7 @@ migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput -v 0
 
 run: migrate
-	$(PY) manage.py runtrader
+	$(PY) manage.py runstack
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -66,7 +66,7 @@ class WriterMetrics:
 
     queue_len: int
     queue_capacity: int
-    queue_pct_x10000: int
+    queue_pct_x10000: int  # percent * 10000, as 000 encodes percentages (100 % = 1_000_000)
     lag_ms: int
     pressure: str
     events_per_min: int

@@ -237,7 +237,7 @@ class AuditWriter:
             lag = (time.monotonic_ns() - self._q[0].queued_ns) // 1_000_000 if n else 0
             return WriterMetrics(
                 queue_len=n, queue_capacity=self._capacity,
-                queue_pct_x10000=min(n, self._capacity) * 10_000 // self._capacity,
+                queue_pct_x10000=min(n, self._capacity) * 1_000_000 // self._capacity,  # percent * 10000 (000)
                 lag_ms=lag, pressure=self._gauge.level.value,
                 events_per_min=self._events_min.total(now), drops_per_min=self._drops_min.total(now),
                 last_commit_ts_ms=self._last_commit_ms, committed_total=self._committed_total,

@@ -62,18 +62,30 @@ AUDIT_HIGH_PCT = _int_range("AUDIT_HIGH_PCT", 70, 1, 99)
 # --- web panel -----------------------------------------------------------------------------
 WEBUI_BIND = env.str("WEBUI_BIND", default="127.0.0.1")
 WEBUI_PORT = _int_range("WEBUI_PORT", 8787, 1, 65535)
+# SSE keep-alive period (000: 15000 ms); settable so tests need not wait 15 s.
+WEBUI_SSE_PING_MS = _int_range("WEBUI_SSE_PING_MS", 15_000, 100, 300_000)
+# Channel layer: in-memory (one process) by default; Redis when REDIS_URL is set, so another
+# process (the trader) can push alerts to every open panel stream.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                  "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 2000}]}}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Django --------------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
+    "daphne",  # first: `runserver` then serves the ASGI app (SSE, websocket) like daphne does
     "livespot_site.apps.LivespotAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "channels",
     "audit",
     "trading",
     "aigate",
@@ -142,13 +154,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SECRET_SETTING_NAMES = ("SECRET_KEY", "BINANCE_API_KEY", "BINANCE_API_SECRET", "OPENAI_API_KEY")
 # Credentials embedded in connection URLs are secrets too.
-EXTRA_SECRET_VALUES = tuple(v for v in (_db.get("PASSWORD", ""),) if v)
+def _url_password(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url).password or ""
+    except ValueError:
+        return ""
+
+
+EXTRA_SECRET_VALUES = tuple(v for v in (_db.get("PASSWORD", ""), _url_password(REDIS_URL)) if v)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
 
+# Under daphne, livespot_site.asgi serves STATIC_URL from the finders (ASGIStaticFilesHandler).
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"

@@ -103,7 +103,7 @@ def test_full_pressure_sheds_only_telemetry_counts_it_and_asks_for_degrade(
         assert all(seq > 0 for seq in critical)
         metrics = writer.metrics()
         assert metrics.shed_total == 150 and metrics.shed_by_type == {"HEARTBEAT": 150}
-        assert metrics.queue_len == 105 and metrics.queue_pct_x10000 == 10_000
+        assert metrics.queue_len == 105 and metrics.queue_pct_x10000 == 1_000_000
         assert metrics.drops_per_min == 150
         time.sleep(0.06)
         assert writer.metrics().lag_ms >= 60  # the oldest queued record has waited that long

@@ -112,3 +112,27 @@ def test_live_without_confirmation_refuses_to_start(migrated: Path) -> None:
     assert result.returncode == 2
     assert "LIVESPOT_LIVE_CONFIRM" in result.stderr and "Traceback" not in result.stderr
     assert _stages(migrated) == []
+
+
+def test_runstack_serves_the_panel_while_the_trader_runs_and_exits_with_the_trader(migrated: Path) -> None:
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "manage.py", "runstack", "--", "--duration", "6s"], cwd=ROOT,
+                            env=_env(migrated, WEBUI_PORT=str(port)), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    health = None
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and health is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as resp:
+                health = orjson.loads(resp.read())
+        except OSError:
+            time.sleep(0.2)
+    out, err = proc.communicate(timeout=60)
+    assert health is not None and health["status"] == "ok", err
+    assert proc.returncode == 0, err
+    assert _stages(migrated)[-1] == "SHUTDOWN"

@@ -1,0 +1,11 @@
+"""The panel's HTTP routes (000 "HTTP ENDPOINTS"; /api/stream is a consumer, see routing.py)."""
+from django.urls import path
+
+from dashboard import views
+
+urlpatterns = [
+    path("dashboard", views.dashboard_page, name="dashboard"),
+    path("api/dashboard", views.api_dashboard, name="api-dashboard"),
+    path("api/orders", views.api_orders, name="api-orders"),
+    path("health", views.health, name="health"),
+]
