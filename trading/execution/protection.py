@@ -1,0 +1,165 @@
+"""PositionManager: exchange-side protection from the first fill until flat (design §7).
+
+Preference order, so that no uncovered gap exists at all:
+1. an OTOCO entry carries its own TP/SL pair (`Executor.submit_otoco`): adopted here on fill;
+2. otherwise an OCO placed on the fill, its stop leg trailing (`ProtectionPlan.trailing_delta_bps`)
+   instead of a later OCO -> trailing swap;
+3. a swap, when one is still needed, is one cancel-replace request (`swap.py`), guarded locally.
+Exits (time stop, operator) also use cancel-replace: cancel the OCO and sell in one request.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from trading.domain.catalog import IntentState, ReasonCode
+from trading.domain.contracts import IntentKind, OrderIntent, OrderType, Side
+from trading.domain.contracts.ids import client_order_id_for
+from trading.domain.ports import ExchangeError, ExecutionReport, OrderListState
+from trading.execution.executor import Executor, SubmitOutcome
+from trading.execution.guard import LocalStopGuard
+from trading.execution.plans import ProtectionPlan, exit_reason_for_leg
+from trading.execution.resolution import sync_trades
+from trading.models import Order, Position
+from trading.models import OrderIntent as IntentRow
+from trading.models.choices import ProtectionState
+from trading.services import TradeFill, open_position, open_positions, record_fill, set_protection, upsert_order
+from trading.services.orders import OPEN_STATUSES
+from trading.services.sysmode_glue import on_protection_missing
+
+LEG_REASON = {"above": ReasonCode.TAKE_PROFIT_HIT, "below": ReasonCode.STOP_LOSS_HIT}
+STOP_TYPES = (OrderType.STOP_LOSS.value, OrderType.STOP_LOSS_LIMIT.value)
+
+
+class PositionManager:
+    """The worker calls `on_entry`, `on_execution_report`, `manage_positions`, `check_guards`."""
+
+    def __init__(self, executor: Executor, *, guard: LocalStopGuard | None = None,
+                 max_hold_ms: int | None = None) -> None:
+        self.ex, self.ctx, self.exchange = executor, executor.ctx, executor.exchange
+        self.guard = guard or LocalStopGuard()
+        self.max_hold_ms = max_hold_ms
+
+    # -- protection ---------------------------------------------------------------------------
+
+    def on_entry(self, outcome: SubmitOutcome, plan: ProtectionPlan) -> bool:
+        """Protect every position the entry's fills touched; return True if protection was placed."""
+        done = False
+        for symbol in {f.position.symbol for f in outcome.fills if f.position is not None and not f.closed}:
+            pos = open_position(symbol, self.ctx.mode)
+            if pos is not None:
+                done |= self.ensure_protected(pos, plan)
+        return done
+
+    def ensure_protected(self, pos: Position, plan: ProtectionPlan) -> bool:
+        """Adopt a working stop already on the book (OTOCO legs), else place the plan's OCO."""
+        if pos.protection_state not in (ProtectionState.NONE.value, ProtectionState.SWAPPING.value):
+            return False
+        stop = self._open_stop_row(pos.symbol)
+        if stop is not None:
+            set_protection(self.ctx, pos, ProtectionState.OCO if stop.order_list_id is not None else ProtectionState.STOP,
+                           client_order_id=self._protection_id(stop), order_list_id=stop.order_list_id,
+                           reason=ReasonCode.PROTECTION_PLACED)
+            return True
+        return self.place_oco(pos, plan).state is IntentState.CONFIRMED
+
+    def place_oco(self, pos: Position, plan: ProtectionPlan) -> SubmitOutcome:
+        """Place a SELL OCO for the whole sellable quantity; alert and mark NONE if it fails."""
+        intent = self._intent(pos, IntentKind.PROTECTION_OCO, OrderType.OCO, price=plan.take_profit,
+                              stop_price=plan.stop_price, stop_limit_price=plan.stop_limit_price)
+        out = self.ex.submit(intent, summary=f"protect {pos.symbol}", trailing_delta_bps=plan.trailing_delta_bps)
+        if out.state is IntentState.CONFIRMED and isinstance(out.order_list, OrderListState):
+            self.guard.disarm(pos.symbol)
+            set_protection(self.ctx, pos, ProtectionState.OCO, client_order_id=intent.client_order_id,
+                           order_list_id=out.order_list.order_list_id, reason=ReasonCode.PROTECTION_PLACED)
+        else:
+            self.guard.arm(pos.symbol, plan.stop_price)  # uncovered: the local guard watches the stop
+            on_protection_missing(self.ctx, pos.symbol, f"OCO for {pos.symbol} not placed: {out.state.value}")
+        return out
+
+    # -- fills from the stream or REST ----------------------------------------------------------
+
+    def on_execution_report(self, report: ExecutionReport) -> bool:
+        """Mirror a user-stream report; a TRADE is recorded once (dedup by trade id). True if new."""
+        intent = IntentRow.objects.filter(client_order_id=report.client_order_id).first()
+        ids = {"order_intent_id": intent.order_intent_id, "decision_id": intent.decision_id} if intent else {}
+        fill = TradeFill.from_report(report, **ids)
+        if fill is None:
+            return False
+        leg = exit_reason_for_leg(report.client_order_id)
+        out = record_fill(self.ctx, fill, dust_qty=self.ex.instruments.dust_qty(fill.symbol, fill.price),
+                          exit_reason=LEG_REASON.get(leg) if leg else None)
+        return out.fill is not None
+
+    def sync_protection(self, pos: Position) -> bool:
+        """Query the protection legs by REST; record leg trades (closing the position); True if any."""
+        if not pos.protection_client_order_id:
+            return False
+        new = 0
+        for row in Order.objects.filter(symbol=pos.symbol, status__in=OPEN_STATUSES, side=Side.SELL.value):
+            state = self.exchange.get_order(pos.symbol, row.client_order_id)
+            upsert_order(self.ctx, state)
+            if state.executed_qty > 0:
+                leg = exit_reason_for_leg(state.client_order_id)
+                new += sync_trades(self.ex, state, order_intent_id=row.order_intent_id, decision_id=pos.decision_id,
+                                   exit_reason=LEG_REASON.get(leg) if leg else None)
+        return new > 0
+
+    # -- worker steps ---------------------------------------------------------------------------
+
+    def manage_positions(self, plan_for: dict[str, ProtectionPlan] | None = None) -> bool:
+        """Sync protection, re-protect what is uncovered, apply time stops; True if anything moved."""
+        did = False
+        for pos in open_positions(self.ctx.mode):
+            try:
+                did |= self.sync_protection(pos)
+            except ExchangeError:
+                continue  # REST unavailable: the next tick (or reconcile) catches up
+            pos.refresh_from_db()
+            if pos.state != "OPEN":
+                continue
+            if pos.protection_state == ProtectionState.NONE.value and plan_for and pos.symbol in plan_for:
+                did |= self.ensure_protected(pos, plan_for[pos.symbol])
+            if self.max_hold_ms is not None and self.ctx.now_ms() - pos.opened_ts_ms >= self.max_hold_ms:
+                did |= self.exit_market(pos, ReasonCode.TIME_STOP)
+        return did
+
+    def check_guards(self, bids: dict[str, Decimal]) -> bool:
+        """Close at market every uncovered position whose guarded stop the bid crossed."""
+        did = False
+        for symbol, bid in bids.items():
+            pos = open_position(symbol, self.ctx.mode)
+            if pos is not None and self.guard.crossed(symbol, bid):
+                did |= self.exit_market(pos, ReasonCode.PROTECTION_SWAP_GUARD_FIRED)
+        return did
+
+    def exit_market(self, pos: Position, reason: ReasonCode) -> bool:
+        """Sell the position at market. With an OCO on the book: cancel it and sell in one request."""
+        intent = self._intent(pos, IntentKind.EXIT_MARKET, OrderType.MARKET)
+        stop = self._open_stop_row(pos.symbol)
+        if stop is None:
+            out = self.ex.submit(intent, summary=f"exit {pos.symbol} ({reason.value})", exit_reason=reason)
+            return out.state is IntentState.CONFIRMED
+        from trading.execution.swap import replace_then_fallback
+        return replace_then_fallback(self, pos, stop, intent, reason) is not None
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _intent(self, pos: Position, kind: IntentKind, otype: OrderType, **prices: object) -> OrderIntent:
+        decision = pos.decision_id or f"pos-{pos.symbol}-{pos.opened_ts_ms}"
+        attempt = IntentRow.objects.filter(decision_id=decision, kind=kind.value).count()
+        qty = self.ex.instruments.floor_qty(pos.symbol, pos.qty)
+        return OrderIntent.new(decision_id=decision, kind=kind, symbol=pos.symbol, side=Side.SELL, order_type=otype,
+                               qty=qty, ts_ms=self.ctx.now_ms(), attempt=attempt, **prices)
+
+    def _open_stop_row(self, symbol: str) -> Order | None:
+        return Order.objects.filter(symbol=symbol, side=Side.SELL.value, order_type__in=STOP_TYPES,
+                                    status__in=OPEN_STATUSES).order_by("-updated_ts_ms").first()
+
+    def _protection_id(self, stop: Order) -> str:
+        """Return the id the position records: the OCO intent's list id for a list leg, else the stop's."""
+        if stop.order_list_id is not None:  # list ids start at 0
+            for r in IntentRow.objects.filter(symbol=stop.symbol, kind=IntentKind.PROTECTION_OCO.value,
+                                              state=IntentState.CONFIRMED.value):
+                if client_order_id_for(r.order_intent_id, "below") == stop.client_order_id:
+                    return r.client_order_id
+        return stop.client_order_id
