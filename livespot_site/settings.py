@@ -189,4 +189,7 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "redacting"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # HTTP client libraries log full request URLs (signed Binance queries, OpenAI endpoints)
+    # below WARNING: keep them quiet whatever LOG_LEVEL says.
+    "loggers": {name: {"level": "WARNING"} for name in ("urllib3", "httpx2", "httpcore2", "openai", "websockets")},
 }
