@@ -94,6 +94,12 @@ class ReasonCode(StrEnum):
     UNIVERSE_EXCLUDED = "UNIVERSE_EXCLUDED", "The symbol is not eligible (deny list, leveraged token, stable pair)."
     LIQUIDITY_TOO_LOW = "LIQUIDITY_TOO_LOW", "24h quote volume is below the configured minimum."
     DATA_STALE = "DATA_STALE", "Market data for the symbol is older than allowed."
+    RANK_BELOW_CUTOFF = "RANK_BELOW_CUTOFF", "The symbol ranked below the TopN cutoff."
+    FINALISTS_FULL = "FINALISTS_FULL", "The deep scan already picked its maximum number of finalists."
+    SIGNAL_EMA_CROSS_UP = "SIGNAL_EMA_CROSS_UP", "The fast EMA crossed above the slow EMA."
+    SIGNAL_EMA_CROSS_DOWN = "SIGNAL_EMA_CROSS_DOWN", "The fast EMA crossed below the slow EMA."
+    WARMUP_INCOMPLETE = "WARMUP_INCOMPLETE", "Not enough closed bars yet for the strategy's indicators."
+    SIZE_IN_NO_TRADE_BAND = "SIZE_IN_NO_TRADE_BAND", "The size change is inside the no-trade band."
     # --- quantization and filters ---
     NOTIONAL_BELOW_MINIMUM = "NOTIONAL_BELOW_MINIMUM", "Order notional is below the symbol's minimum."
     NOTIONAL_ABOVE_MAXIMUM = "NOTIONAL_ABOVE_MAXIMUM", "Order notional is above the symbol's maximum."
@@ -116,6 +122,7 @@ class ReasonCode(StrEnum):
     MAX_POSITIONS_REACHED = "MAX_POSITIONS_REACHED", "The maximum number of open positions is reached."
     INSUFFICIENT_BALANCE = "INSUFFICIENT_BALANCE", "Free quote balance does not cover the order."
     SANITY_CHECK_FAILED = "SANITY_CHECK_FAILED", "The decision failed a sanity check (prices, sizes, staleness)."
+    MAX_HOLD_TIME_EXCEEDED = "MAX_HOLD_TIME_EXCEEDED", "The position is past its maximum hold time: close it, do not re-protect it."
     AIGATE_BLOCKED = "AIGATE_BLOCKED", "Risk kept the AI gate's BLOCK."
     # --- AI gate (000 AIGATE_CALL) ---
     AIGATE_DISABLED = "AIGATE_DISABLED", "The AI gate is off (AI_DEC=0)."
