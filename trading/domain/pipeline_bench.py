@@ -128,3 +128,16 @@ def bench_pipeline(symbols: int = 200, events: int = 200_000, decisions: int = 2
             "pipeline_p99_us": round(p99, 1), "decision_build_us": round(_decision_build_us(), 1),
             "decisions": decisions, "decisions_reaching_risk": reached,
             "rss_mb": round(rss_mb, 1)}
+
+
+def run(options: dict[str, object]) -> tuple[list[str], dict[str, float]]:
+    """`manage.py bench pipeline`: return the summary lines and the figures."""
+    f = bench_pipeline()
+    lines = [
+        f"pipeline benchmark: {int(f['symbols'])} symbols, {int(f['events']):,} bookTickers, {int(f['decisions']):,} decisions",
+        f"  STATE_UPDATE: {f['state_update_us']} us/event; sustained {int(f['sustained_events_per_s']):,} events/s"
+        " (target >= 20,000)",
+        f"  strategy + risk (gate off): p50 {f['pipeline_p50_us']} us, p99 {f['pipeline_p99_us']} us (target p99 <= 1,000)",
+        f"  peak RSS {f['rss_mb']} MB",
+    ]
+    return lines, f

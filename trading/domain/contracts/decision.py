@@ -7,6 +7,7 @@ risk or the executor. Its id is derived from its content: a retry or a replay de
 from __future__ import annotations
 
 import dataclasses
+from contextvars import ContextVar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from trading.domain.contracts.canonical import (
 )
 
 DECISION_ID_RE = re.compile(r"^d-[0-9a-f]{32}$")
+# The id Decision.build is constructing right now (per thread/task), see Decision.__post_init__.
+_BUILDING: ContextVar[str] = ContextVar("decision_building", default="")
 # Binance TRAILING_DELTA bounds (basis points); every spot symbol seen so far uses 10..2000.
 TRAILING_DELTA_MIN_BPS = 10
 TRAILING_DELTA_MAX_BPS = 2000
@@ -263,15 +266,23 @@ class Decision:
         _check_plans_for_intent(self)
         _check_prices(self)
         _check_sizes(self)
-        require(self.decision_id == decision_id_for(self.to_dict()),
-                f"decision_id {self.decision_id!r} does not match the decision content")
+        # build() has just derived the id from these very (frozen) fields: hashing them a second
+        # time would double the cost of the hot path (RFC 8785 is pure Python) and prove nothing.
+        if _BUILDING.get() != self.decision_id:
+            require(self.decision_id == decision_id_for(self.to_dict()),
+                    f"decision_id {self.decision_id!r} does not match the decision content")
 
     @classmethod
     def build(cls, **fields: Any) -> Decision:
         """Return a Decision whose decision_id is computed from `fields` (which must not carry one)."""
         if "decision_id" in fields:
             raise TypeError("Decision.build computes decision_id; do not pass one")
-        return cls(decision_id=decision_id_for(fields), **fields)
+        decision_id = decision_id_for(fields)
+        token = _BUILDING.set(decision_id)
+        try:
+            return cls(decision_id=decision_id, **fields)
+        finally:
+            _BUILDING.reset(token)
 
     def with_changes(self, **changes: Any) -> Decision:
         """Return a new, re-validated Decision with `changes` applied and its id recomputed."""

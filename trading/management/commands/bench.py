@@ -13,6 +13,7 @@ BENCHMARKS = {
     "audit": "audit.bench:run",
     "dashboard": "dashboard.bench:run",
     "exchange": "trading.exchange.bench:run",
+    "pipeline": "trading.domain.pipeline_bench:run",
 }
 
 
