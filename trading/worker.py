@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from audit.runtime import AuditRuntime
 from trading import checks
 from trading.domain.catalog import AuditEventType, ReasonCode, Severity, StageName, SysMode
 from trading.domain.config import TraderConfig
 from trading.sysmode import SysModeController
+
+if TYPE_CHECKING:
+    from trading.cycle.trader_cycle import TraderCycle
 
 
 @dataclass
@@ -34,7 +39,8 @@ class WorkerState:
 
 class TraderWorker:
     def __init__(self, audit: AuditRuntime, config: TraderConfig, config_path: str, *,
-                 audit_dir, limits: RunLimits | None = None) -> None:  # type: ignore[no-untyped-def]
+                 audit_dir, limits: RunLimits | None = None,
+                 cycle_factory: Callable[[TraderWorker], TraderCycle] | None = None) -> None:  # type: ignore[no-untyped-def]
         self.audit, self.config, self.config_path = audit, config, config_path
         self.audit_dir = audit_dir
         self.limits = limits or RunLimits()
@@ -43,6 +49,8 @@ class TraderWorker:
         audit.writer.add_pressure_listener(self.sysmode.on_writer_pressure)
         self.shutdown = threading.Event()
         self.state = WorkerState()
+        # The trading cycle against an exchange; None runs the heartbeat-only build.
+        self.cycle = cycle_factory(self) if cycle_factory is not None else None
 
     # ---- steps ------------------------------------------------------------------------
     def boot(self) -> bool:
@@ -83,13 +91,17 @@ class TraderWorker:
         return True
 
     def startup_recover(self) -> bool:
-        """Reconcile before any entry. Without an exchange adapter there is nothing to adopt."""
+        """Reconcile before any entry (adopt or close per policy, protect); nothing to do without an exchange."""
+        if self.cycle is not None:
+            return self.cycle.startup_recover()
         self.audit.reporter.enter(StageName.STARTUP_RECOVER, "no exchange adapter in this build: nothing to reconcile",
                                   reasons=(ReasonCode.EXCHANGE_NOT_CONFIGURED,))
         return True
 
     def run_cycle_once(self) -> bool:
-        """One loop tick: heartbeat now; the trading cycle joins here. Returns True (work done)."""
+        """One loop tick: the trading cycle (when wired), then a heartbeat. Returns True (work done)."""
+        if self.cycle is not None:
+            self.trade_once()
         now = self.clock.now_ms()
         self.state.cycles += 1
         self.state.last_cycle_ms = now
@@ -97,6 +109,14 @@ class TraderWorker:
                                data={"cycle": self.state.cycles, "sys_mode": self.sysmode.mode.value,
                                      "writer": self.audit.writer.metrics().to_dict()})
         return True
+
+    def trade_once(self) -> bool:
+        """Run the cycle's stages in order (design §4); True if any did work."""
+        c = self.cycle
+        assert c is not None
+        c.begin()
+        steps = (c.scan, c.attach, c.update_state, c.decide, c.execute, c.manage, c.reconcile)
+        return any([step() for step in steps])
 
     def stop(self, reason: ReasonCode = ReasonCode.SHUTDOWN_REQUESTED) -> bool:
         """Report SHUTDOWN, move to EXIT with its reason and record the end of the run."""
@@ -106,6 +126,8 @@ class TraderWorker:
         self.sysmode.transition(SysMode.EXIT, reason, "clean shutdown")
         writer.emit(AuditEventType.RUN_STOPPED, stage=StageName.SHUTDOWN, reasons=(reason,),
                     data={"cycles": self.state.cycles}, wait=True)
+        if self.cycle is not None:
+            self.cycle.close()
         return True
 
     # ---- loop ---------------------------------------------------------------------------

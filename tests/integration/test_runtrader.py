@@ -45,10 +45,12 @@ def _stages(tmp: Path) -> list[str]:
 def test_bounded_run_boots_through_the_writer_and_shuts_down_cleanly(migrated: Path) -> None:
     result = _manage(migrated, "runtrader", "--cycles", "2")
     assert result.returncode == 0, result.stderr
-    assert _stages(migrated) == ["BOOT", "DOCTOR_CHECKS", "STARTUP_RECOVER", "SHUTDOWN"]
+    stages = _stages(migrated)
+    assert stages[:3] == ["BOOT", "DOCTOR_CHECKS", "STARTUP_RECOVER"] and stages[-1] == "SHUTDOWN"
+    assert stages.count("BOOT") == 1 and stages.count("SHUTDOWN") == 1
     lines = [orjson.loads(x) for p in (migrated / "audit").glob("audit-*.jsonl") for x in p.read_bytes().splitlines()]
     kinds = [x["event_type"] for x in lines]
-    assert kinds.count("STAGE_CHANGED") == 4 and "CONFIG_LOADED" in kinds and kinds[-1] == "RUN_STOPPED"
+    assert kinds.count("STAGE_CHANGED") == len(stages) and "CONFIG_LOADED" in kinds and kinds[-1] == "RUN_STOPPED"
     config_event = next(x for x in lines if x["event_type"] == "CONFIG_LOADED")
     assert len(config_event["data"]["config_hash"]) == 64
     con = sqlite3.connect(migrated / "db.sqlite3")
@@ -56,7 +58,7 @@ def test_bounded_run_boots_through_the_writer_and_shuts_down_cleanly(migrated: P
     assert con.execute("SELECT journal_mode FROM pragma_journal_mode").fetchone()[0] == "wal"
     con.close()
     out = result.stdout.splitlines()
-    assert [line.split()[1] for line in out if " cycle=" in line] == ["BOOT", "DOCTOR_CHECKS", "STARTUP_RECOVER", "SHUTDOWN"]
+    assert [line.split()[1] for line in out if " cycle=" in line] == stages  # one console line per stage
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.runtime import open_audit
+from trading.cycle.trader_cycle import cycle_factory
+from trading.cycle.venue import build_venue
 from trading.domain.clock import SystemClock
 from trading.domain.config import ConfigError, load_trader_config
 from trading.domain.contracts.ids import new_run_id
@@ -48,12 +50,15 @@ class Command(BaseCommand):
         clock = SystemClock()
         audit = open_audit(new_run_id(clock), settings.MODE, clock, stream=self.stdout._out,
                            stage_display=config.console.stage_display, beep=config.console.beep)
-        worker = TraderWorker(audit, config, str(config_path), audit_dir=Path(settings.AUDIT_DIR), limits=limits)
+        venue = build_venue(settings.EXCHANGE, settings.MODE, settings.BINANCE_API_KEY, settings.BINANCE_API_SECRET)
+        worker = TraderWorker(audit, config, str(config_path), audit_dir=Path(settings.AUDIT_DIR), limits=limits,
+                              cycle_factory=cycle_factory(venue))
         self._install_signals(worker)
         try:
             worker.run()
         finally:
             clean = audit.close()
+            venue.close()
             lock.release()
         if not clean:
             self._refuse("audit writer could not commit everything: see the dead-letter folder", 1)

@@ -1,0 +1,75 @@
+"""The exchange the trader talks to: an in-process simulator on a fast clock, or Binance.
+
+EXCHANGE=sim starts a `SimServer` on a free loopback port in a thread (generated market,
+sped up) and points the real adapter at it, so the trader runs the same code as against Binance.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from trading.domain.clock import SystemClock
+from trading.exchange.adapter import AdapterConfig, BinanceExchange, ExchangeEndpoints
+
+SIM_KEY, SIM_SECRET = "livespot-sim-key", "livespot-sim-secret"
+ALL_INTERVALS = ("1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d")
+
+
+@dataclass(frozen=True)
+class SimOptions:
+    """The in-process simulator: `speed` exchange seconds per real second; vol in bps a minute."""
+
+    seed: int = 7
+    speed: float = 60.0
+    symbols: int = 30
+    market_vol_bps: float = 6.0
+    group_vol_bps: tuple[float, float] = (14.0, 22.0)
+    balances: tuple[tuple[str, str], ...] = (("USDT", "100000"),)
+
+
+@dataclass
+class Venue:
+    exchange: Any  # trading.domain.ports.Exchange
+    clock: Any  # exchange time: the simulator's fast clock, or the system clock
+    server: Any | None = None
+
+    def close(self) -> None:
+        """Close the adapter, then stop the simulator thread."""
+        self.exchange.close()
+        if self.server is not None:
+            self.server.stop_thread()
+
+
+def build_sim_venue(opts: SimOptions | None = None) -> Venue:
+    """Start a simulator in a thread and return the adapter connected to it."""
+    from trading.exchange.sim.market import GeneratedFeed, GeneratorParams
+    from trading.exchange.sim.server import Credentials, ServerConfig, SimServer
+    from trading.exchange.sim.server.config import TimestampBasis
+    from trading.exchange.sim.server.market_adapter import CandleFeedAdapter
+
+    opts = opts or SimOptions()
+    now = time.time_ns() // 1_000_000
+    params = GeneratorParams(symbols=opts.symbols, market_vol_bps=opts.market_vol_bps,
+                             group_vol_bps=opts.group_vol_bps)
+    feed = CandleFeedAdapter(GeneratedFeed(params, seed=opts.seed, start_ms=now, intervals=ALL_INTERVALS))
+    # python-binance stamps with the machine's clock: a sped-up exchange checks against the wall.
+    config = ServerConfig(port=0, seed=opts.seed, speed=opts.speed, start_ms=now, trade_prints=True,
+                          timestamp_basis=TimestampBasis.WALL, balances=dict(opts.balances))
+    server = SimServer(feed, Credentials(SIM_KEY, SIM_SECRET), config).start_in_thread()
+    exchange = BinanceExchange(ExchangeEndpoints.sim(server.port), SIM_KEY, SIM_SECRET,
+                               AdapterConfig(market_stale_after_s=None))
+    return Venue(exchange, server.clock, server)
+
+
+def build_binance_venue(key: str, secret: str, testnet: bool) -> Venue:
+    """Return the adapter for Binance (testnet when asked)."""
+    endpoints = ExchangeEndpoints.testnet() if testnet else ExchangeEndpoints.production()
+    return Venue(BinanceExchange(endpoints, key, secret, AdapterConfig()), SystemClock())
+
+
+def build_venue(exchange: str, mode: str, key: str, secret: str) -> Venue:
+    """Return the venue settings name: "sim" (in-process, fast clock) or "binance" (testnet unless LIVE)."""
+    if exchange == "sim":
+        return build_sim_venue()
+    return build_binance_venue(key, secret, testnet=mode != "LIVE")
