@@ -21,11 +21,11 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 
 from trading.domain.catalog.reasons import ReasonCode
-from trading.domain.ports import MarketStream, StreamEvent, StreamState, StreamStats
+from trading.domain.ports import MarketStream, StreamState
 
 from .config import AdapterConfig
 from .parse_events import FrameError, market_event
-from .ws_runtime import Counters, EventQueue, StreamRuntime, backoff_s
+from .ws_runtime import Counters, EventQueue, QueuedStreamHandle, StreamRuntime, backoff_s
 
 log = logging.getLogger(__name__)
 CONTROL_SPACING_S = 0.25  # <= 4 control messages a second (Binance closes past 5, facts §6)
@@ -140,7 +140,7 @@ class MarketStreamClient:
             return
 
 
-class MarketEventStreamHandle:
+class MarketEventStreamHandle(QueuedStreamHandle):
     """The bot's side of a market stream (implements `MarketEventStream`)."""
 
     def __init__(self, runtime: StreamRuntime, stream_url: str, streams: Iterable[MarketStream],
@@ -171,19 +171,3 @@ class MarketEventStreamHandle:
         names = {s.name for s in streams}
         self._names -= names
         self._runtime.call_soon(lambda: self._client.change(remove=names) if self._client else None)
-
-    def get(self, timeout_s: float | None = None) -> StreamEvent | None:
-        return self._queue.get(timeout_s)
-
-    def drain(self, max_events: int = 10_000) -> list[StreamEvent]:
-        return self._queue.drain(max_events)
-
-    def stats(self) -> StreamStats:
-        return self._queue.stats()
-
-    def close(self) -> None:
-        self._queue.close()
-
-    def _stop(self) -> None:
-        self._task.cancel()
-        self._queue.status(StreamState.CLOSED)

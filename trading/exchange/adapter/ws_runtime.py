@@ -157,3 +157,29 @@ def backoff_s(attempt: int, low: float, high: float, rand: Callable[[], float]) 
     Jitter keeps many clients from reconnecting in lockstep (Binance: 300 attempts/5 min/IP).
     """
     return float(min(high, low * 2 ** attempt) * (0.5 + rand() / 2))
+
+
+class QueuedStreamHandle:
+    """What the bot sees of a stream: a thread-safe event queue over a task on the runtime.
+
+    Subclasses set `_queue` (EventQueue) and `_task` (the stream's asyncio task).
+    """
+
+    _queue: EventQueue
+    _task: Any
+
+    def get(self, timeout_s: float | None = None) -> StreamEvent | None:
+        return self._queue.get(timeout_s)
+
+    def drain(self, max_events: int = 10_000) -> list[StreamEvent]:
+        return self._queue.drain(max_events)
+
+    def stats(self) -> StreamStats:
+        return self._queue.stats()
+
+    def close(self) -> None:
+        self._queue.close()
+
+    def _stop(self) -> None:
+        self._task.cancel()
+        self._queue.status(StreamState.CLOSED)

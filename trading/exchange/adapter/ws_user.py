@@ -27,11 +27,11 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 
 from trading.domain.catalog.reasons import ReasonCode
-from trading.domain.ports import StreamEvent, StreamState, StreamStats
+from trading.domain.ports import StreamEvent, StreamState
 
 from .config import AdapterConfig
 from .parse_events import FrameError, user_event
-from .ws_runtime import Counters, EventQueue, StreamRuntime, backoff_s
+from .ws_runtime import Counters, EventQueue, QueuedStreamHandle, StreamRuntime, backoff_s
 
 
 class WsApiSigner:
@@ -206,7 +206,7 @@ class UserStreamClient:
         self._pending.clear()
 
 
-class UserEventStreamHandle:
+class UserEventStreamHandle(QueuedStreamHandle):
     """The bot's side of the user stream (implements `EventStream`)."""
 
     def __init__(self, runtime: StreamRuntime, url: str, signer: WsApiSigner, resync: Callable[[], int],
@@ -225,19 +225,3 @@ class UserEventStreamHandle:
     def check_now(self) -> None:
         """Probe the subscription now (e.g. when the bot suspects silence)."""
         self._runtime.call_soon(lambda: self._client.probe_soon() if self._client else None)
-
-    def get(self, timeout_s: float | None = None) -> StreamEvent | None:
-        return self._queue.get(timeout_s)
-
-    def drain(self, max_events: int = 10_000) -> list[StreamEvent]:
-        return self._queue.drain(max_events)
-
-    def stats(self) -> StreamStats:
-        return self._queue.stats()
-
-    def close(self) -> None:
-        self._queue.close()
-
-    def _stop(self) -> None:
-        self._task.cancel()
-        self._queue.status(StreamState.CLOSED)
