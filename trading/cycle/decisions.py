@@ -31,7 +31,7 @@ def gate_snapshot(decision: Decision, view: MarketView) -> GateSnapshot:
         trend_score_x10000=round(regime.trend * 10_000) if regime is not None else 0,
         range_score_x10000=round(regime.range * 10_000) if regime is not None else 0,
         imbalance_x10000=view.imbalance_x10000, micro_vol_bps=view.micro_vol_bps,
-        atr_bps=round(radar.atr) if radar is not None else 0,
+        atr_bps=round(radar.atr_bps) if radar is not None else 0,
         momentum_bps=round(radar.momentum_bps) if radar is not None else 0,
         rvol_x10000=round(radar.rvol * 10_000) if radar is not None else 0,
         price_vs_vwap_bps=round(radar.price_vs_vwap_bps) if radar is not None else 0)

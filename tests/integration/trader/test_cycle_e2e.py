@@ -1,7 +1,8 @@
 """runtrader on the in-process simulator: boot-time reconcile, then the cycle's stages, through the audit.
 
-Partial e2e (see the issue 5 report): no entry is asserted yet, only the stages up to proposal,
-position management and reconcile, and that boot reconciles before the first scan.
+Three cycles: the stages up to proposal, position management and reconcile, and that boot
+reconciles before the first scan. A complete trade, checked against the simulator's own record,
+is in test_trade_e2e.py.
 """
 from __future__ import annotations
 
