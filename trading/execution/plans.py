@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from trading.domain.catalog import ReasonCode
 from trading.domain.contracts import IntentKind, OrderIntent, OrderType
 from trading.domain.ports import OcoLeg, OcoRequest, OrderRequest, OtocoRequest, TimeInForce
 
@@ -64,3 +65,12 @@ def exit_reason_for_leg(client_order_id: str) -> str | None:
         if client_order_id.endswith(f"_{leg}"):
             return leg
     return None
+
+
+LEG_REASON = {"above": ReasonCode.TAKE_PROFIT_HIT, "below": ReasonCode.STOP_LOSS_HIT}
+
+
+def leg_exit_reason(client_order_id: str) -> ReasonCode | None:
+    """Return TAKE_PROFIT_HIT / STOP_LOSS_HIT for a fill of a protection leg, else None."""
+    leg = exit_reason_for_leg(client_order_id)
+    return LEG_REASON[leg] if leg else None

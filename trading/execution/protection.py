@@ -17,7 +17,7 @@ from trading.domain.contracts.ids import client_order_id_for
 from trading.domain.ports import ExchangeError, ExecutionReport, OrderListState
 from trading.execution.executor import Executor, SubmitOutcome
 from trading.execution.guard import LocalStopGuard
-from trading.execution.plans import ProtectionPlan, exit_reason_for_leg
+from trading.execution.plans import ProtectionPlan
 from trading.execution.resolution import sync_trades
 from trading.models import Order, Position
 from trading.models import OrderIntent as IntentRow
@@ -26,7 +26,6 @@ from trading.services import TradeFill, open_position, open_positions, record_fi
 from trading.services.orders import OPEN_STATUSES
 from trading.services.sysmode_glue import on_protection_missing
 
-LEG_REASON = {"above": ReasonCode.TAKE_PROFIT_HIT, "below": ReasonCode.STOP_LOSS_HIT}
 STOP_TYPES = (OrderType.STOP_LOSS.value, OrderType.STOP_LOSS_LIMIT.value)
 
 
@@ -85,9 +84,8 @@ class PositionManager:
         fill = TradeFill.from_report(report, **ids)
         if fill is None:
             return False
-        leg = exit_reason_for_leg(report.client_order_id)
-        out = record_fill(self.ctx, fill, dust_qty=self.ex.instruments.dust_qty(fill.symbol, fill.price),
-                          exit_reason=LEG_REASON.get(leg) if leg else None)
+        # record_fill labels a protection leg's fill (TAKE_PROFIT_HIT / STOP_LOSS_HIT) itself.
+        out = record_fill(self.ctx, fill, dust_qty=self.ex.instruments.dust_qty(fill.symbol, fill.price))
         return out.fill is not None
 
     def sync_protection(self, pos: Position) -> bool:
@@ -99,9 +97,7 @@ class PositionManager:
             state = self.exchange.get_order(pos.symbol, row.client_order_id)
             upsert_order(self.ctx, state)
             if state.executed_qty > 0:
-                leg = exit_reason_for_leg(state.client_order_id)
-                new += sync_trades(self.ex, state, order_intent_id=row.order_intent_id, decision_id=pos.decision_id,
-                                   exit_reason=LEG_REASON.get(leg) if leg else None)
+                new += sync_trades(self.ex, state, order_intent_id=row.order_intent_id, decision_id=pos.decision_id)
         return new > 0
 
     # -- worker steps ---------------------------------------------------------------------------

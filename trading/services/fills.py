@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from trading.domain.catalog import AuditEventType, ReasonCode, StageName
 from trading.domain.ports import ExecutionReport, OrderState, Side, Trade
+from trading.execution.plans import leg_exit_reason
 from trading.models import Fill, Position
 from trading.services.context import ServiceContext
 from trading.services.positions import apply_fill, audit_position
@@ -65,7 +66,12 @@ class FillOutcome:
 def record_fill(ctx: ServiceContext, f: TradeFill, *, dust_qty: Decimal = Decimal(0),
                 exit_reason: ReasonCode | None = None,
                 stage: StageName = StageName.POSITION_MANAGE) -> FillOutcome:
-    """Store a trade once and apply it to its position; audit FILL (+ POSITION_UPDATE) if new."""
+    """Store a trade once and apply it to its position; audit FILL (+ POSITION_UPDATE) if new.
+
+    A fill of a protection leg closes with its leg's reason whichever path saw it first
+    (user stream, order query or reconcile backfill).
+    """
+    exit_reason = exit_reason or leg_exit_reason(f.client_order_id)
     try:
         with transaction.atomic():
             row = Fill.objects.create(

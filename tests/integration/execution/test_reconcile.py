@@ -84,3 +84,12 @@ def test_startup_recovery_close_safely_sells_what_it_finds(
     assert report.closed == ["BTCUSDT"]
     assert not Position.objects.filter(state="OPEN").exists()
     assert [t["isBuyer"] for t in stack.sim_trades()] == [False]
+
+
+def test_a_stop_leg_fill_first_seen_by_reconcile_still_closes_as_stop_loss_hit(stack: Stack) -> None:
+    assert stack.pm.on_entry(stack.executor.submit(entry(stack)), plan())
+    stack.quote("29400.00", "29401.00")  # through the stop: the stop leg trades on the simulator
+    # Nothing but reconcile's trade backfill looks at the exchange here (no stream, no manage step).
+    stack.reconciler.run(ReconcileTrigger.PERIODIC, ["BTCUSDT"])
+    pos = Position.objects.get(symbol="BTCUSDT")
+    assert (pos.state, pos.exit_reason) == ("CLOSED", "STOP_LOSS_HIT")
