@@ -51,6 +51,8 @@ OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="")
 VAR_DIR = Path(env.str("LIVESPOT_VAR_DIR", default=str(BASE_DIR / "var")))
 AUDIT_DIR = Path(env.str("LIVESPOT_AUDIT_DIR", default=str(VAR_DIR / "audit")))
 LOCK_DIR = Path(env.str("LIVESPOT_LOCK_DIR", default=str(VAR_DIR / "locks")))
+# The kill-switch file the trader checks every tick (trading/control/kill_switch.py).
+KILL_SWITCH_FILE = Path(env.str("LIVESPOT_KILL_SWITCH_FILE", default=str(VAR_DIR / "KILL_SWITCH")))
 TRADING_CONFIG = Path(env.str("LIVESPOT_TRADING_CONFIG", default=str(BASE_DIR / "config" / "trading.toml")))
 
 # --- audit writer -------------------------------------------------------------------------

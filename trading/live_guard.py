@@ -16,3 +16,24 @@ def live_refusal() -> str:
     if settings.EXCHANGE != "binance":
         return "refusing to start in LIVE: EXCHANGE must be binance (the simulator is not a live venue)"
     return ""
+
+
+def live_doctor_refusal(config_path: object) -> str:
+    """LIVE boot runs the whole doctor; return why the trader must not trade, or "" if every check passed.
+
+    Outside LIVE the worker's own boot checks are enough (a failure there pauses, it does not refuse).
+    """
+    if settings.MODE != "LIVE":
+        return ""
+    from pathlib import Path
+
+    from trading.checks import FAIL
+    from trading.doctor import run_doctor
+
+    report = run_doctor(Path(str(config_path)))
+    failed = [r for r in report.results if r.status == FAIL]
+    if not failed:
+        return ""
+    lines = "\n".join(f"  {r.check_id} {r.name}: {r.detail}" + (f" (fix: {r.hint})" if r.hint else "")
+                      for r in failed)
+    return f"refusing to start in LIVE: {len(failed)} doctor check(s) failed:\n{lines}"

@@ -10,10 +10,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from audit.runtime import AuditRuntime
+from trading.control.operator import OperatorControl
+from trading.services.heartbeat import write_heartbeat
 from trading import checks
 from trading.domain.catalog import AuditEventType, ReasonCode, Severity, StageName, SysMode
 from trading.domain.config import TraderConfig
@@ -40,7 +43,8 @@ class WorkerState:
 class TraderWorker:
     def __init__(self, audit: AuditRuntime, config: TraderConfig, config_path: str, *,
                  audit_dir, limits: RunLimits | None = None,
-                 cycle_factory: Callable[[TraderWorker], TraderCycle] | None = None) -> None:  # type: ignore[no-untyped-def]
+                 cycle_factory: Callable[[TraderWorker], TraderCycle] | None = None,
+                 kill_switch_file: Path | str | None = None) -> None:  # type: ignore[no-untyped-def]
         self.audit, self.config, self.config_path = audit, config, config_path
         self.audit_dir = audit_dir
         self.limits = limits or RunLimits()
@@ -51,6 +55,12 @@ class TraderWorker:
         self.state = WorkerState()
         # The trading cycle against an exchange; None runs the heartbeat-only build.
         self.cycle = cycle_factory(self) if cycle_factory is not None else None
+        self.control = OperatorControl(
+            audit.writer, audit.alerts, self.sysmode, flattener=self.cycle,
+            kill_switch_file=kill_switch_file if kill_switch_file is not None else Path(audit_dir) / "KILL_SWITCH",
+            boot_failures=lambda: self.state.failed_checks)
+        if self.cycle is not None:
+            self.cycle.kill_switch, self.cycle.halts_exits = self.control.kill_switch, self.control.halts_exits
 
     # ---- steps ------------------------------------------------------------------------
     def boot(self) -> bool:
@@ -99,7 +109,8 @@ class TraderWorker:
         return True
 
     def run_cycle_once(self) -> bool:
-        """One loop tick: the trading cycle (when wired), then a heartbeat. Returns True (work done)."""
+        """One loop tick: operator control, the trading cycle (when wired), then a heartbeat. Returns True."""
+        self.control.poll()
         if self.cycle is not None:
             self.trade_once()
         now = self.clock.now_ms()
@@ -108,7 +119,17 @@ class TraderWorker:
         self.audit.writer.emit(AuditEventType.HEARTBEAT, stage=self.audit.context.stage,
                                data={"cycle": self.state.cycles, "sys_mode": self.sysmode.mode.value,
                                      "writer": self.audit.writer.metrics().to_dict()})
+        self.beat()
         return True
+
+    def beat(self) -> None:
+        """Rewrite this mode's Heartbeat row: what the panel and doctor read as the trader's live state."""
+        ctx, sm = self.audit.context, self.sysmode
+        write_heartbeat(mode=self.audit.writer.mode, run_id=self.audit.writer.run_id,
+                        started_ms=self.state.started_ms, now_ms=self.clock.now_ms(),
+                        cycle_id=ctx.cycle_id, last_cycle_ms=self.state.last_cycle_ms, stage=ctx.stage,
+                        stage_since_ms=ctx.stage_since_ms, sys_mode=sm.mode.value, sys_mode_since_ms=sm.since_ms,
+                        active_reasons=[r.value for r in sm.active_reasons])
 
     def trade_once(self) -> bool:
         """Run the cycle's stages in order (design §4); True if any did work."""

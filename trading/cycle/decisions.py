@@ -10,7 +10,7 @@ from trading.domain.catalog import SysMode
 from trading.domain.catalog.panel import RegimeLabel
 from trading.domain.contracts import IntentKind, OrderIntent, OrderType, Side
 from trading.domain.contracts.decision import Decision
-from trading.domain.risk.context import ClosedTrade, MarketQuote, RiskContext
+from trading.domain.risk.context import ClosedTrade, KillSwitch, MarketQuote, RiskContext
 from trading.domain.state.store import MarketView
 from trading.domain.strategy.base import OpenPosition
 from trading.execution.plans import ProtectionPlan
@@ -49,7 +49,8 @@ def open_longs(mode: str) -> dict[str, OpenPosition]:
 
 
 def risk_context(*, mode: str, now_ms: int, sys_mode: SysMode, quote_free: Decimal, quote_total: Decimal,
-                 peak: Decimal, views: dict[str, MarketView], filters_hash: dict[str, str]) -> RiskContext:
+                 peak: Decimal, views: dict[str, MarketView], filters_hash: dict[str, str],
+                 kill_switch: KillSwitch = KillSwitch.OFF) -> RiskContext:
     """Return the RiskContext at `now_ms` from the database (positions, closed trades) and the store."""
     positions = open_longs(mode)
     marks = {s: views[s].bid if s in views else p.entry_price for s, p in positions.items()}
@@ -63,7 +64,7 @@ def risk_context(*, mode: str, now_ms: int, sys_mode: SysMode, quote_free: Decim
     realized = sum((t.pnl_quote for t in trades if t.closed_ms >= day_start), Decimal(0))
     quotes = {s: MarketQuote(v.bid, v.ask, v.ts_ms) for s, v in views.items()}
     return RiskContext(now_ms, sys_mode, equity, quote_free, max(peak, equity), realized, unrealized,
-                       positions, trades, quotes, filters_hash)
+                       positions, trades, quotes, filters_hash, kill_switch=kill_switch)
 
 
 def entry_intent(decision: Decision, now_ms: int) -> OrderIntent:

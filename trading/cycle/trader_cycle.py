@@ -8,18 +8,21 @@ POSITION_MANAGE -> RECONCILE_REST.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from audit.runtime import AuditRuntime
 from trading.cycle import decisions
+from trading.control.flatten import flatten_step
 from trading.cycle.market_loop import MarketLoop
 from trading.domain.catalog import ReasonCode, StageName, SysMode
 from trading.domain.config import TraderConfig
 from trading.domain.contracts.ids import cycle_id_for
 from trading.domain.pipeline import CycleResult, run_decision_pipeline
 from trading.domain.ports import ExecutionReport, Ticker24h
+from trading.domain.risk.context import KillSwitch
 from trading.domain.risk.engine import RiskEngine
 from trading.domain.stages import DeepScanResult, Finalist, deep_scan, rank_topn, scan_universe
 from trading.domain.strategy.base import StrategyInput
@@ -71,6 +74,10 @@ class TraderCycle:
         self.gate = None if gate is None else decisions.gate_fn(gate, lambda: self.sysmode.mode)
         self.user = exchange.user_stream()
         self.mem = CycleMemory()
+        # Operator control (trading/control) plugs in here: the kill-switch level risk sees and
+        # whether voluntary exits are halted (halt_all).
+        self.kill_switch: Callable[[], KillSwitch] = lambda: KillSwitch.OFF
+        self.halts_exits: Callable[[], bool] = lambda: False
 
     # ---- once at boot -------------------------------------------------------------------
     def startup_recover(self) -> bool:
@@ -183,7 +190,8 @@ class TraderCycle:
         views = {s: v for s in self.market.watched if (v := self.market.store.view(s)) is not None}
         hashes = {s: self.executor.instruments.filters(s).filters_hash for s in views}
         ctx = decisions.risk_context(mode=self.ctx.mode, now_ms=now, sys_mode=self.sysmode.mode, quote_free=free,
-                                     quote_total=total, peak=self.mem.peak_equity, views=views, filters_hash=hashes)
+                                     quote_total=total, peak=self.mem.peak_equity, views=views, filters_hash=hashes,
+                                     kill_switch=self.kill_switch())
         self.mem.peak_equity = ctx.peak_equity_quote
         return ctx
 
@@ -215,6 +223,8 @@ class TraderCycle:
                 did |= self.pm.on_execution_report(event)
         did |= self.executor.resolve_unknown_intents()
         did |= self.executor.expire_entries()
+        # halt_all: no voluntary exit (time stop); protection is still synced and re-placed.
+        self.pm.max_hold_ms = None if self.halts_exits() else self.config.risk.max_hold_s * 1000
         did |= self.pm.manage_positions(self.mem.plans)
         bids = {s: v.bid for s in self.market.watched if (v := self.market.store.view(s)) is not None}
         did |= self.pm.check_guards(bids)
@@ -232,6 +242,12 @@ class TraderCycle:
         self.reconciler.run(trigger, self.market.watched)
         self.mem.last_reconcile_ms = now
         return True
+
+    def flatten_step(self, reason: ReasonCode) -> tuple[int, str]:
+        """Cancel open entries and close every position at market (trading/control/flatten.py)."""
+        self.rep.enter(S.POSITION_MANAGE, f"flatten ({reason.value})", cycle_id=self.mem.cycle_id, reasons=(reason,))
+        self.mem.acted = True  # reconcile after it
+        return flatten_step(self.executor, self.pm, self.ctx.mode, reason)
 
     def _finalists(self) -> tuple[Finalist, ...]:
         if self.mem.deep is None or self.sysmode.mode in NO_ENTRY:

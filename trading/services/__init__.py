@@ -6,7 +6,7 @@ model. Network calls are never made inside these functions' transactions.
 from trading.services.context import ServiceContext, WriteAheadInTransaction
 from trading.services.fills import FillOutcome, TradeFill, known_trade_ids, record_fill
 from trading.services.intents import create_intent, intent_from_row, intents_in, note_intent, transition_intent
-from trading.services.orders import open_order_rows, upsert_order
+from trading.services.orders import open_entry_intents, open_order_rows, upsert_order
 from trading.services.positions import (
     adopt_position,
     close_position,
@@ -18,7 +18,7 @@ from trading.services.positions import (
 
 __all__ = [
     "FillOutcome", "ServiceContext", "TradeFill", "WriteAheadInTransaction", "adopt_position", "close_position",
-    "create_intent", "intent_from_row", "intents_in", "known_trade_ids", "note_intent", "open_order_rows",
+    "create_intent", "intent_from_row", "intents_in", "known_trade_ids", "note_intent", "open_entry_intents", "open_order_rows",
     "open_position", "open_positions", "record_fill", "record_swap", "set_protection", "transition_intent",
     "upsert_order",
 ]

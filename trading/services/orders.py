@@ -1,9 +1,11 @@
 """Order services: mirror what the exchange reports about one order (REST is the final truth)."""
 from __future__ import annotations
 
-from trading.domain.catalog import AuditEventType, ReasonCode, StageName
+from trading.domain.catalog import AuditEventType, IntentState, ReasonCode, StageName
+from trading.domain.contracts import IntentKind
 from trading.domain.ports import OrderState
 from trading.models import Order
+from trading.models import OrderIntent as IntentRow
 from trading.models.choices import OrderStatus
 from trading.services.context import ServiceContext
 
@@ -64,3 +66,10 @@ def _audit(ctx: ServiceContext, row: Order, old: str | None, stage: StageName,
                    "order_list_id": row.order_list_id, "from": old, "status": row.status,
                    "type": row.order_type, "side": row.side, "orig_qty": str(row.orig_qty),
                    "executed_qty": str(row.executed_qty)})
+
+
+def open_entry_intents(mode: str) -> list[IntentRow]:
+    """Return the CONFIRMED entry intents of `mode` whose order the database believes is still open."""
+    open_ids = Order.objects.filter(status__in=OPEN_STATUSES, side="BUY").values_list("client_order_id", flat=True)
+    return list(IntentRow.objects.filter(mode=mode, kind=IntentKind.ENTRY.value, state=IntentState.CONFIRMED.value,
+                                         client_order_id__in=open_ids).order_by("created_ts_ms"))

@@ -28,6 +28,8 @@ class ReasonCode(StrEnum):
     OPERATOR_RESUME = "OPERATOR_RESUME", "An operator resumed trading."
     OPERATOR_FLATTEN = "OPERATOR_FLATTEN", "An operator asked to close all positions and pause."
     KILL_SWITCH_ACTIVE = "KILL_SWITCH_ACTIVE", "The kill-switch file is present."
+    KILL_SWITCH_CLEARED = "KILL_SWITCH_CLEARED", "The kill-switch file was removed."
+    OPERATOR_COMMAND_REFUSED = "OPERATOR_COMMAND_REFUSED", "An operator command could not be applied as asked."
     LIVE_CONFIRM_MISSING = "LIVE_CONFIRM_MISSING", "LIVE mode was requested without the confirmation variable."
     INSTANCE_LOCKED = "INSTANCE_LOCKED", "Another trader holds the lock for this database and mode."
     # --- boot, config, doctor ---

@@ -20,7 +20,7 @@ from trading.domain.config import ConfigError, load_trader_config
 from trading.domain.contracts.ids import new_run_id
 from trading.durations import parse_duration_ms
 from trading.instance_lock import InstanceLock, InstanceLocked
-from trading.live_guard import live_refusal
+from trading.live_guard import live_doctor_refusal, live_refusal
 from trading.worker import RunLimits, TraderWorker
 
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             config = load_trader_config(config_path)
         except ConfigError as exc:
             self._refuse(f"config error: {exc}", 2)
-        refusal = live_refusal()
+        refusal = live_refusal() or live_doctor_refusal(config_path)
         if refusal:
             self._refuse(refusal, 2)
         lock = InstanceLock(settings.LOCK_DIR, _db_identity(), settings.MODE)
@@ -52,7 +52,7 @@ class Command(BaseCommand):
                            stage_display=config.console.stage_display, beep=config.console.beep)
         venue = build_venue(settings.EXCHANGE, settings.MODE, settings.BINANCE_API_KEY, settings.BINANCE_API_SECRET)
         worker = TraderWorker(audit, config, str(config_path), audit_dir=Path(settings.AUDIT_DIR), limits=limits,
-                              cycle_factory=cycle_factory(venue))
+                              cycle_factory=cycle_factory(venue), kill_switch_file=settings.KILL_SWITCH_FILE)
         self._install_signals(worker)
         try:
             worker.run()
