@@ -78,6 +78,15 @@ def entry_intent(decision: Decision, now_ms: int) -> OrderIntent:
                            ts_ms=now_ms, **extra)
 
 
+def otoco_pair(decision: Decision, entry: OrderIntent, qty: Decimal, now_ms: int) -> OrderIntent:
+    """Return the PROTECTION_OCO intent that rides an OTOCO entry: the exit plan's TP / stop pair for `qty`."""
+    ex = decision.exit_plan
+    assert ex is not None
+    return OrderIntent.new(decision_id=decision.decision_id, kind=IntentKind.PROTECTION_OCO, symbol=entry.symbol,
+                           side=Side.SELL, order_type=OrderType.OCO, qty=qty, ts_ms=now_ms,
+                           price=ex.take_profit_price, stop_price=ex.stop_price, stop_limit_price=ex.stop_limit_price)
+
+
 def protection_plan(decision: Decision) -> ProtectionPlan:
     """Return the OCO plan of the decision's exit plan."""
     ex = decision.exit_plan

@@ -26,6 +26,8 @@ from trading.domain.risk.context import KillSwitch
 from trading.domain.risk.engine import RiskEngine
 from trading.domain.stages import DeepScanResult, Finalist, deep_scan, rank_topn, scan_universe
 from trading.domain.strategy.base import StrategyInput
+from trading.domain.strategy.baseline import BaselineParams
+from trading.domain.strategy.params import read_params
 from trading.domain.strategy.registry import build_strategy
 from trading.execution.executor import EntriesBlocked, Executor
 from trading.execution.instruments import Instruments
@@ -74,6 +76,10 @@ class TraderCycle:
         self.gate = None if gate is None else decisions.gate_fn(gate, lambda: self.sysmode.mode)
         self.user = exchange.user_stream()
         self.mem = CycleMemory()
+        # Deep scan screens candidates with the baseline bracket; the baseline strategy's own
+        # params (strategy.params) shape that screen too, so the scan and the strategy agree.
+        self.screen_params = (read_params(BaselineParams, config.strategy.params)
+                              if config.strategy.name == "baseline" else None)
         # Operator control (trading/control) plugs in here: the kill-switch level risk sees and
         # whether voluntary exits are halted (halt_all).
         self.kill_switch: Callable[[], KillSwitch] = lambda: KillSwitch.OFF
@@ -127,7 +133,7 @@ class TraderCycle:
         self.market.attach([r.symbol for r in ranked.accepted], now)  # deep scan reads their warm state
         views = {r.symbol: v for r in ranked.accepted if (v := self.market.store.view(r.symbol)) is not None}
         returns = {s: _log_returns(v.closes("1m")) for s, v in views.items()}
-        deep = deep_scan(ranked.accepted, views, returns, self.mem.incumbents, self.config, now)
+        deep = deep_scan(ranked.accepted, views, returns, self.mem.incumbents, self.config, now, self.screen_params)
         self.mem.incumbents = {f.symbol: self.mem.incumbents.get(f.symbol, now) for f in deep.finalists}
         self.mem.deep, self.mem.last_scan_ms = deep, now
         self.rep.enter(S.DEEP_SCAN, "finalists " + ",".join(f"{f.symbol}:{f.edge_bps}bps" for f in deep.finalists),
@@ -205,7 +211,7 @@ class TraderCycle:
                            decision_id=d.decision_id)
             plan = decisions.protection_plan(d)
             try:
-                outcome = self.executor.submit(decisions.entry_intent(d, self.clock.now_ms()), summary=f"entry {d.symbol}")
+                outcome = self._submit_entry(d, plan)
             except EntriesBlocked:
                 return did
             self.mem.plans[d.symbol] = plan
@@ -213,6 +219,19 @@ class TraderCycle:
             self.pm.on_entry(outcome, plan)
             did = self.mem.acted = True
         return did
+
+    def _submit_entry(self, d: Any, plan: ProtectionPlan) -> Any:
+        """Send the entry: with execution.protection OTOCO and a LIMIT entry, one OTOCO carrying its
+        own take-profit / stop pair (no gap at all after the fill); else the entry alone, protected by
+        an OCO as soon as it fills."""
+        intent = decisions.entry_intent(d, self.clock.now_ms())
+        if self.config.execution.protection == "OTOCO" and intent.order_type.value == "LIMIT":
+            pair_qty = self.executor.instruments.floor_qty(
+                d.symbol, intent.qty * (1 - Decimal(self.config.risk.fee_bps) / 10_000))  # base-asset commission
+            pair = decisions.otoco_pair(d, intent, pair_qty, self.clock.now_ms())
+            return self.executor.submit_otoco(intent, pair, summary=f"entry {d.symbol} (OTOCO)",
+                                              trailing_delta_bps=plan.trailing_delta_bps)
+        return self.executor.submit(intent, summary=f"entry {d.symbol}")
 
     def manage(self) -> bool:
         """POSITION_MANAGE: user-stream reports, protection, time stops, entry TTLs, unknown intents."""

@@ -13,7 +13,7 @@ BENCHMARKS = {
     "audit": "audit.bench:run",
     "dashboard": "dashboard.bench:run",
     "exchange": "trading.exchange.bench:run",
-    "pipeline": "trading.domain.pipeline_bench:run",
+    "pipeline": "trading.exchange.wire_bench:run",
 }
 
 
