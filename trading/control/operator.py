@@ -101,8 +101,9 @@ class OperatorControl:
         held_by_others = self.state.operator_paused or self.state.flatten_pending or self.boot_failures() \
             or (old is not None and old.action is KillSwitchAction.FLATTEN)
         if self.sysmode.mode is SysMode.PAUSE and not held_by_others:
-            self.sysmode.transition(SysMode.NORMAL, R.KILL_SWITCH_CLEARED, "kill-switch file removed")
-            detail = "kill-switch file removed: NORMAL"
+            to = self.sysmode.relaxed_mode()
+            self.sysmode.transition(to, R.KILL_SWITCH_CLEARED, "kill-switch file removed")
+            detail = f"kill-switch file removed: {to.value}"
         else:
             detail = f"kill-switch file removed: staying {self.sysmode.mode.value} until `resume`"
         self._audit(CommandSource.KILL_SWITCH, "lifted", R.KILL_SWITCH_CLEARED, detail)
@@ -131,8 +132,11 @@ class OperatorControl:
         self.state.operator_paused = False
         if self.sysmode.mode is not SysMode.PAUSE:
             return self._done(source, kind, R.OPERATOR_RESUME, f"no change: sys mode {self.sysmode.mode.value}")
-        self.sysmode.transition(SysMode.NORMAL, R.OPERATOR_RESUME, "operator resume")
-        return self._done(source, kind, R.OPERATOR_RESUME, "resumed: NORMAL")
+        to = self.sysmode.relaxed_mode()
+        self.sysmode.transition(to, R.OPERATOR_RESUME, "operator resume")
+        return self._done(source, kind, R.OPERATOR_RESUME, f"resumed: {to.value}" + (
+            f" (still held by {', '.join(sorted(c.value for c in self.sysmode.degrade_causes))})"
+            if to is SysMode.DEGRADE else ""))
 
     def _resume_blocker(self) -> str:
         if self.state.kill is not None:

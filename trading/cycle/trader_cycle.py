@@ -37,6 +37,7 @@ from trading.execution.reconcile import Reconciler
 from trading.execution.recovery import recover_at_boot
 from trading.models.choices import ReconcileTrigger
 from trading.services import ServiceContext, open_positions
+from trading.services.sysmode_glue import on_rate_limit_over
 from trading.sysmode import SysModeController
 
 R, S = ReasonCode, StageName
@@ -242,6 +243,8 @@ class TraderCycle:
                 did |= self.pm.on_execution_report(event)
         did |= self.executor.resolve_unknown_intents()
         did |= self.executor.expire_entries()
+        if self.executor.gate.allows_entries(self.clock.now_ms()):
+            on_rate_limit_over(self.ctx)
         # halt_all: no voluntary exit (time stop); protection is still synced and re-placed.
         self.pm.max_hold_ms = None if self.halts_exits() else self.config.risk.max_hold_s * 1000
         did |= self.pm.manage_positions(self.mem.plans)

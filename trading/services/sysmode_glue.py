@@ -7,7 +7,9 @@ from trading.services.context import ServiceContext
 
 
 def on_drift(ctx: ServiceContext, label: DriftLabel, score_x10000: int, diff_count: int) -> None:
-    """WARN: alert. BAD: alert and DEGRADE (no new entries; manage, reconcile, audit)."""
+    """WARN: alert. BAD: alert and DEGRADE (no new entries; manage, reconcile, audit). Not BAD: clears it."""
+    if label is not DriftLabel.BAD and ctx.sysmode is not None:
+        ctx.sysmode.clear(ReasonCode.RECONCILE_DRIFT_BAD, f"reconcile drift {label.value}")
     if label is DriftLabel.OK:
         return
     reason = ReasonCode.RECONCILE_DRIFT_BAD if label is DriftLabel.BAD else ReasonCode.RECONCILE_DRIFT_WARN
@@ -26,6 +28,13 @@ def on_rate_limited(ctx: ServiceContext, err: RateLimited, *, symbol: str = "") 
               symbol=symbol, metadata={"retry_after_ms": err.retry_after_ms, "sent": err.sent})
     if ctx.sysmode is not None:
         ctx.sysmode.escalate(SysMode.DEGRADE, err.reason, summary)
+
+
+def on_rate_limit_over(ctx: ServiceContext) -> None:
+    """The 429/418 back-off has ended: those causes no longer hold DEGRADE."""
+    if ctx.sysmode is not None:
+        ctx.sysmode.clear(ReasonCode.RATE_LIMIT_429, "back-off over")
+        ctx.sysmode.clear(ReasonCode.RATE_LIMIT_418_BAN, "ban over")
 
 
 def on_sent_unknown(ctx: ServiceContext, symbol: str, order_intent_id: str, detail: str) -> None:
