@@ -38,6 +38,8 @@ def _int_range(name: str, default: int, low: int, high: int) -> int:
 MODE = _choice("MODE", "PAPER", ("PAPER", "TESTNET", "LIVE"))
 EXCHANGE = _choice("EXCHANGE", "SIM", ("SIM", "BINANCE")).lower()
 LIVE_CONFIRM = env.str("LIVESPOT_LIVE_CONFIRM", default="")
+# EXCHANGE=sim: empty = an in-process simulator; else the URL of one another process serves.
+SIM_URL = env.str("LIVESPOT_SIM_URL", default="")
 AI_DEC = _int_range("AI_DEC", 0, 0, 2)
 
 # --- secrets (environment only; redacted everywhere) ----------------------------------
@@ -74,6 +76,17 @@ if REDIS_URL:
                                   "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 2000}]}}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- Celery: the periodic jobs (reconcile, TopN, daily report; livespot_site/celery.py) ---------
+# Empty broker (and empty REDIS_URL) = no broker: the trader runs the same jobs in-process.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+JOBS_IN_PROCESS = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True  # jobs write their results to the database
+CELERY_TIMEZONE = "UTC"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the redacting log formatter
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Django --------------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -151,6 +164,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     )
     # Tests use a file (not :memory:) so that writer threads and subprocesses share it.
     _db["TEST"] = {"NAME": env.str("LIVESPOT_TEST_DB", default=str(VAR_DIR / "test-livespot.sqlite3"))}
+else:
+    from urllib.parse import unquote
+
+    # postgres://user@%2Frun%2Fpostgresql/db names a unix-socket folder; psycopg wants it decoded.
+    _db["HOST"] = unquote(str(_db.get("HOST") or ""))
+    _db["CONN_HEALTH_CHECKS"] = True  # a restarted server must not break a long-lived trader
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -165,7 +184,8 @@ def _url_password(url: str) -> str:
         return ""
 
 
-EXTRA_SECRET_VALUES = tuple(v for v in (_db.get("PASSWORD", ""), _url_password(REDIS_URL)) if v)
+EXTRA_SECRET_VALUES = tuple(v for v in (_db.get("PASSWORD", ""), _url_password(REDIS_URL),
+                                         _url_password(CELERY_BROKER_URL)) if v)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

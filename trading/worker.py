@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from audit.runtime import AuditRuntime
 from trading.control.operator import OperatorControl
+from trading.schedule.trader import TraderJobs
 from trading.services.heartbeat import write_heartbeat
 from trading import checks
 from trading.domain.catalog import AuditEventType, ReasonCode, Severity, StageName, SysMode
@@ -59,8 +60,13 @@ class TraderWorker:
             audit.writer, audit.alerts, self.sysmode, flattener=self.cycle,
             kill_switch_file=kill_switch_file if kill_switch_file is not None else Path(audit_dir) / "KILL_SWITCH",
             boot_failures=lambda: self.state.failed_checks)
+        # The periodic jobs (reconcile, TopN, daily report): in this process when no broker is
+        # configured, else Celery beat runs them; the cycle reads their results either way.
+        self.jobs = TraderJobs.for_worker(self)
         if self.cycle is not None:
             self.cycle.kill_switch, self.cycle.halts_exits = self.control.kill_switch, self.control.halts_exits
+            self.cycle.jobs_scheduled = True
+            self.cycle.jobs_elsewhere = not self.jobs.enabled
 
     # ---- steps ------------------------------------------------------------------------
     def boot(self) -> bool:
@@ -112,7 +118,9 @@ class TraderWorker:
         """One loop tick: operator control, the trading cycle (when wired), then a heartbeat. Returns True."""
         self.control.poll()
         if self.cycle is not None:
-            self.trade_once()
+            self.cycle.begin()
+            self.jobs.tick()  # before the stages, so this tick's scan reads a ranking made just now
+            self.trade_once(begun=True)
         now = self.clock.now_ms()
         self.state.cycles += 1
         self.state.last_cycle_ms = now
@@ -131,11 +139,12 @@ class TraderWorker:
                         stage_since_ms=ctx.stage_since_ms, sys_mode=sm.mode.value, sys_mode_since_ms=sm.since_ms,
                         active_reasons=[r.value for r in sm.active_reasons])
 
-    def trade_once(self) -> bool:
+    def trade_once(self, begun: bool = False) -> bool:
         """Run the cycle's stages in order (design §4); True if any did work."""
         c = self.cycle
         assert c is not None
-        c.begin()
+        if not begun:
+            c.begin()
         steps = (c.scan, c.attach, c.update_state, c.decide, c.execute, c.manage, c.reconcile)
         return any([step() for step in steps])
 

@@ -78,3 +78,29 @@ def test_single_line_display_falls_back_to_lines_when_not_a_terminal() -> None:
     sink.stage("t1 BOOT")
     sink.stage("t2 DOCTOR_CHECKS")
     assert stream.getvalue() == "t1 BOOT\nt2 DOCTOR_CHECKS\n"
+
+
+def test_degrade_lifts_only_when_its_last_cause_clears(writer_factory: WriterFactory) -> None:
+    writer = writer_factory()
+    _, alerts, _ = writer_factory.reporting(writer)
+    ctl = SysModeController(writer, alerts)
+    assert ctl.escalate(SysMode.DEGRADE, ReasonCode.RECONCILE_DRIFT_BAD, "drift BAD")
+    assert not ctl.escalate(SysMode.DEGRADE, ReasonCode.RATE_LIMIT_429, "429")  # remembered, no move
+    assert not ctl.clear(ReasonCode.RECONCILE_DRIFT_BAD, "drift OK") and ctl.mode is SysMode.DEGRADE
+    assert not ctl.clear(ReasonCode.DB_WRITER_QUEUE_FULL, "never held")
+    assert ctl.clear(ReasonCode.RATE_LIMIT_429, "back-off over") and ctl.mode is SysMode.NORMAL
+    writer.flush()
+    last = AuditEvent.objects.filter(run_id=writer.run_id, event_type="SYS_MODE_CHANGED").order_by("-seq").first()
+    assert last is not None and last.reasons == ["ENTER_NORMAL", "DEGRADE_CAUSE_CLEARED"]
+    assert "RATE_LIMIT_429 cleared" in last.data["summary"]
+
+
+def test_a_degrade_cause_seen_while_paused_holds_after_resume(writer_factory: WriterFactory) -> None:
+    writer = writer_factory()
+    _, alerts, _ = writer_factory.reporting(writer)
+    ctl = SysModeController(writer, alerts)
+    ctl.transition(SysMode.PAUSE, ReasonCode.OPERATOR_PAUSE, "pause")
+    ctl.on_writer_pressure(WriterPressure.FULL)
+    assert ctl.mode is SysMode.PAUSE and ctl.relaxed_mode() is SysMode.DEGRADE
+    ctl.on_writer_pressure(WriterPressure.OK)
+    assert ctl.mode is SysMode.PAUSE and ctl.relaxed_mode() is SysMode.NORMAL  # clearing never leaves PAUSE

@@ -8,7 +8,7 @@ POSITION_MANAGE -> RECONCILE_REST.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -17,7 +17,7 @@ from audit.runtime import AuditRuntime
 from trading.cycle import decisions
 from trading.control.flatten import flatten_step
 from trading.cycle.market_loop import MarketLoop
-from trading.domain.catalog import ReasonCode, StageName, SysMode
+from trading.domain.catalog import DriftLabel, ReasonCode, StageName, SysMode
 from trading.domain.config import TraderConfig
 from trading.domain.contracts.ids import cycle_id_for
 from trading.domain.pipeline import CycleResult, run_decision_pipeline
@@ -25,6 +25,7 @@ from trading.domain.ports import ExecutionReport, Ticker24h
 from trading.domain.risk.context import KillSwitch
 from trading.domain.risk.engine import RiskEngine
 from trading.domain.stages import DeepScanResult, Finalist, deep_scan, rank_topn, scan_universe
+from trading.domain.stages.rank_topn import RankedSymbol
 from trading.domain.strategy.base import StrategyInput
 from trading.domain.strategy.baseline import BaselineParams
 from trading.domain.strategy.params import read_params
@@ -35,9 +36,11 @@ from trading.execution.plans import ProtectionPlan
 from trading.execution.protection import PositionManager
 from trading.execution.reconcile import Reconciler
 from trading.execution.recovery import recover_at_boot
+from trading.jobs.topn import latest_topn
 from trading.models.choices import ReconcileTrigger
 from trading.services import ServiceContext, open_positions
-from trading.services.sysmode_glue import on_rate_limit_over
+from trading.services.reconcile import latest_reconcile_run
+from trading.services.sysmode_glue import on_drift, on_rate_limit_over
 from trading.sysmode import SysModeController
 
 R, S = ReasonCode, StageName
@@ -60,6 +63,7 @@ class CycleMemory:
     acted: bool = False
     peak_equity: Decimal = Decimal(0)
     entries: int = 0
+    reconcile_run_seen: int = 0
 
 
 class TraderCycle:
@@ -81,6 +85,10 @@ class TraderCycle:
         # params (strategy.params) shape that screen too, so the scan and the strategy agree.
         self.screen_params = (read_params(BaselineParams, config.strategy.params)
                               if config.strategy.name == "baseline" else None)
+        # Set by the worker: the TopN and reconcile jobs run on a schedule (trading/schedule), in
+        # this process or (jobs_elsewhere) in Celery workers; the cycle then reads their results.
+        self.jobs_scheduled = False
+        self.jobs_elsewhere = False
         # Operator control (trading/control) plugs in here: the kill-switch level risk sees and
         # whether voluntary exits are halted (halt_all).
         self.kill_switch: Callable[[], KillSwitch] = lambda: KillSwitch.OFF
@@ -118,28 +126,47 @@ class TraderCycle:
         return last is None or self.clock.now_ms() - last >= self.config.schedule.topn_interval_s * 1000
 
     def scan(self) -> bool:
-        """UNIVERSE_SCAN, RANK_TOPN and DEEP_SCAN when due; True if they ran."""
+        """UNIVERSE_SCAN, RANK_TOPN and DEEP_SCAN when due; True if they ran.
+
+        When the TopN job is scheduled (in-process, or by Celery beat) its latest ranking is the
+        TopN and this scan spends no REST weight on it; without a fresh one it ranks itself.
+        """
         if not self.scan_due():
             return False
         cid, now = self.mem.cycle_id, self.clock.now_ms()
+        ranked = self._job_ranking(now)
+        if ranked is None:
+            ranked = self._rank_here(cid, now)
+        else:
+            self.rep.enter(S.UNIVERSE_SCAN, f"TopN from the job: {len(ranked)} ranked", cycle_id=cid)
+        self.rep.enter(S.RANK_TOPN, "top " + ",".join(r.symbol for r in ranked), cycle_id=cid)
+        self.market.attach([r.symbol for r in ranked], now)  # deep scan reads their warm state
+        views = {r.symbol: v for r in ranked if (v := self.market.store.view(r.symbol)) is not None}
+        returns = {s: _log_returns(v.closes("1m")) for s, v in views.items()}
+        deep = deep_scan(ranked, views, returns, self.mem.incumbents, self.config, now, self.screen_params)
+        self.mem.incumbents = {f.symbol: self.mem.incumbents.get(f.symbol, now) for f in deep.finalists}
+        self.mem.deep, self.mem.last_scan_ms = deep, now
+        self.rep.enter(S.DEEP_SCAN, "finalists " + ",".join(f"{f.symbol}:{f.edge_bps}bps" for f in deep.finalists),
+                       cycle_id=cid, reasons=tuple(sorted({r.reason for r in deep.rejected})))
+        return True
+
+    def _rank_here(self, cid: str, now: int) -> tuple[RankedSymbol, ...]:
         info = self.exchange.exchange_info()
         self.mem.tickers = {t.symbol: t for t in self.exchange.tickers_24h()}
         universe = scan_universe(info.symbols.values(), self.mem.tickers, self.config.universe)
         self.rep.enter(S.UNIVERSE_SCAN, f"{len(universe.accepted)} eligible, {len(universe.rejected)} excluded",
                        cycle_id=cid)
         names = [s.symbol for s in universe.accepted]
-        radar = {s: v.radar for s in names if (v := self.market.store.view(s)) is not None}
-        ranked = rank_topn(names, self.mem.tickers, radar, self.config.topn)
-        self.rep.enter(S.RANK_TOPN, "top " + ",".join(r.symbol for r in ranked.accepted), cycle_id=cid)
-        self.market.attach([r.symbol for r in ranked.accepted], now)  # deep scan reads their warm state
-        views = {r.symbol: v for r in ranked.accepted if (v := self.market.store.view(r.symbol)) is not None}
-        returns = {s: _log_returns(v.closes("1m")) for s, v in views.items()}
-        deep = deep_scan(ranked.accepted, views, returns, self.mem.incumbents, self.config, now, self.screen_params)
-        self.mem.incumbents = {f.symbol: self.mem.incumbents.get(f.symbol, now) for f in deep.finalists}
-        self.mem.deep, self.mem.last_scan_ms = deep, now
-        self.rep.enter(S.DEEP_SCAN, "finalists " + ",".join(f"{f.symbol}:{f.edge_bps}bps" for f in deep.finalists),
-                       cycle_id=cid, reasons=tuple(sorted({r.reason for r in deep.rejected})))
-        return True
+        return rank_topn(names, self.mem.tickers, self.radar_for(names), self.config.topn).accepted
+
+    def _job_ranking(self, now: int) -> tuple[RankedSymbol, ...] | None:
+        if not self.jobs_scheduled:
+            return None
+        return latest_topn(self.ctx.mode, now, 2 * self.config.schedule.topn_interval_s * 1000) or None
+
+    def radar_for(self, names: Iterable[str]) -> dict[str, Any]:
+        """Return the radar features of the symbols the state store has warm."""
+        return {s: v.radar for s in names if (v := self.market.store.view(s)) is not None}
 
     def attach(self) -> bool:
         """WATCHLIST_ATTACH: watch the finalists and every open position."""
@@ -254,8 +281,10 @@ class TraderCycle:
         return did
 
     def reconcile(self) -> bool:
-        """RECONCILE_REST periodically and after every critical action."""
+        """RECONCILE_REST after every critical action, and periodically unless the reconcile job does it."""
         now = self.clock.now_ms()
+        if self.jobs_scheduled and not self.mem.acted:
+            return self._read_job_reconcile()
         due = now - self.mem.last_reconcile_ms >= self.config.schedule.reconcile_interval_s * 1000
         if not (due or self.mem.acted):
             return False
@@ -263,6 +292,17 @@ class TraderCycle:
         self.rep.enter(S.RECONCILE_REST, f"{trigger.value}", cycle_id=self.mem.cycle_id)
         self.reconciler.run(trigger, self.market.watched)
         self.mem.last_reconcile_ms = now
+        return True
+
+    def _read_job_reconcile(self) -> bool:
+        """A reconcile job run by another process cannot reach this sys mode: act on its newest run here."""
+        if not self.jobs_elsewhere:
+            return False  # in-process the job used this cycle's context: drift was handled at once
+        run = latest_reconcile_run(self.ctx.mode, after_id=self.mem.reconcile_run_seen)
+        if run is None:
+            return False
+        self.mem.reconcile_run_seen = run.pk
+        on_drift(self.ctx, DriftLabel(run.drift_label), run.drift_score_x10000, run.diff_count)
         return True
 
     def flatten_step(self, reason: ReasonCode) -> tuple[int, str]:

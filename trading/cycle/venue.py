@@ -2,12 +2,18 @@
 
 EXCHANGE=sim starts a `SimServer` on a free loopback port in a thread (generated market,
 sped up) and points the real adapter at it, so the trader runs the same code as against Binance.
+With LIVESPOT_SIM_URL set, the trader instead connects to a simulator served by another process
+(`manage.py simexchange`, or a test's server) and runs on that simulator's clock.
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
+
+import requests
 
 from trading.domain.clock import SystemClock
 from trading.exchange.adapter import AdapterConfig, BinanceExchange, ExchangeEndpoints
@@ -50,12 +56,14 @@ class Venue:
     def close(self) -> None:
         """Close the adapter, then stop the simulator thread."""
         self.exchange.close()
+        if isinstance(self.clock, RemoteSimClock):
+            self.clock.close()
         if self.server is not None:
             self.server.stop_thread()
 
 
-def build_sim_venue(opts: SimOptions | None = None) -> Venue:
-    """Start a simulator in a thread and return the adapter connected to it."""
+def sim_server(opts: SimOptions | None = None, **config: Any) -> Any:
+    """Return the demo simulator of `opts`, not started (`config` overrides ServerConfig fields)."""
     from trading.exchange.sim.market import GeneratedFeed, GeneratorParams
     from trading.exchange.sim.server import Credentials, ServerConfig, SimServer
     from trading.exchange.sim.server.config import TimestampBasis
@@ -67,9 +75,14 @@ def build_sim_venue(opts: SimOptions | None = None) -> Venue:
                              group_vol_bps=opts.group_vol_bps)
     feed = CandleFeedAdapter(GeneratedFeed(params, seed=opts.seed, start_ms=now, intervals=ALL_INTERVALS))
     # python-binance stamps with the machine's clock: a sped-up exchange checks against the wall.
-    config = ServerConfig(port=0, seed=opts.seed, speed=opts.speed, start_ms=now, trade_prints=True,
-                          timestamp_basis=TimestampBasis.WALL, balances=dict(opts.balances))
-    server = SimServer(feed, Credentials(SIM_KEY, SIM_SECRET), config).start_in_thread()
+    settings = {"port": 0, "seed": opts.seed, "speed": opts.speed, "start_ms": now, "trade_prints": True,
+                "timestamp_basis": TimestampBasis.WALL, "balances": dict(opts.balances), **config}
+    return SimServer(feed, Credentials(SIM_KEY, SIM_SECRET), ServerConfig(**settings))
+
+
+def build_sim_venue(opts: SimOptions | None = None) -> Venue:
+    """Start a simulator in a thread and return the adapter connected to it."""
+    server = sim_server(opts).start_in_thread()
     exchange = BinanceExchange(ExchangeEndpoints.sim(server.port), SIM_KEY, SIM_SECRET,
                                AdapterConfig(market_stale_after_s=None))
     return Venue(exchange, server.clock, server)
@@ -81,8 +94,60 @@ def build_binance_venue(key: str, secret: str, testnet: bool) -> Venue:
     return Venue(BinanceExchange(endpoints, key, secret, AdapterConfig()), SystemClock())
 
 
-def build_venue(exchange: str, mode: str, key: str, secret: str) -> Venue:
-    """Return the venue settings name: "sim" (in-process, fast clock) or "binance" (testnet unless LIVE)."""
+class RemoteSimClock:
+    """The clock of a simulator in another process, read from its `/sim/clock` (exchange ms, speed).
+
+    Between reads it extrapolates with the simulator's speed; it re-reads every `resync_s` wall
+    seconds (a test may jump the simulator's clock) and never goes backward. A failed read keeps
+    extrapolating.
+    """
+
+    def __init__(self, base_url: str, *, resync_s: float = 1.0, timeout_s: float = 2.0) -> None:
+        self.url, self.resync_s, self.timeout_s = base_url.rstrip("/") + "/sim/clock", resync_s, timeout_s
+        self._session = requests.Session()
+        self._lock = threading.Lock()
+        self._last = 0
+        self._anchor = self._read()  # raises if the simulator is not there: refuse to start
+
+    def _read(self) -> tuple[int, float, float]:
+        before = time.monotonic()
+        body = self._session.get(self.url, timeout=self.timeout_s).json()
+        mid = (before + time.monotonic()) / 2
+        return int(body["nowMs"]), mid, float(body["speed"])
+
+    def now_ms(self) -> int:
+        with self._lock:
+            base, mono0, speed = self._anchor
+            if time.monotonic() - mono0 >= self.resync_s:
+                try:
+                    self._anchor = base, mono0, speed = self._read()
+                except (requests.RequestException, ValueError, KeyError):
+                    self._anchor = (base + int((time.monotonic() - mono0) * 1000 * speed), time.monotonic(), speed)
+                    base, mono0, speed = self._anchor
+            self._last = max(self._last, base + int((time.monotonic() - mono0) * 1000 * speed))
+            return self._last
+
+    def close(self) -> None:
+        self._session.close()
+
+
+def build_remote_sim_venue(url: str, key: str = "", secret: str = "") -> Venue:
+    """Return the adapter for a simulator served by another process at `url` (http://host:port)."""
+    parts = urlsplit(url)
+    if parts.scheme != "http" or not parts.hostname or not parts.port:
+        raise ValueError(f"LIVESPOT_SIM_URL must look like http://127.0.0.1:8790 (got {url!r})")
+    endpoints = ExchangeEndpoints.sim(parts.port, parts.hostname)
+    clock = RemoteSimClock(url)
+    exchange = BinanceExchange(endpoints, key or SIM_KEY, secret or SIM_SECRET,
+                               AdapterConfig(market_stale_after_s=None))
+    return Venue(exchange, clock)
+
+
+def build_venue(exchange: str, mode: str, key: str, secret: str, sim_url: str = "") -> Venue:
+    """Return the venue settings name: "sim" (in-process, fast clock) or "binance" (testnet unless LIVE).
+
+    With `sim_url` (LIVESPOT_SIM_URL), "sim" is the simulator another process serves there.
+    """
     if exchange == "sim":
-        return build_sim_venue()
+        return build_remote_sim_venue(sim_url, key, secret) if sim_url else build_sim_venue()
     return build_binance_venue(key, secret, testnet=mode != "LIVE")

@@ -46,3 +46,9 @@ def record_reconcile_run(ctx: ServiceContext, trigger: ReconcileTrigger, started
                  data={"reconcile_run_id": run.pk, "kind": d.kind.value, "summary": d.summary[:200],
                        "expected": d.expected, "actual": d.actual, "action": d.action})
     return run
+
+
+def latest_reconcile_run(mode: str, *, after_id: int = 0) -> ReconcileRun | None:
+    """Return the newest PERIODIC reconcile run of `mode` with id > `after_id` (a job's), or None."""
+    return (ReconcileRun.objects.filter(mode=mode, trigger=ReconcileTrigger.PERIODIC.value, pk__gt=after_id)
+            .order_by("-pk").first())

@@ -46,3 +46,16 @@ def test_it_reconciles_at_boot_then_runs_the_cycle_stages(migrated: Path) -> Non
     assert [CYCLE.index(s) for s in ordered[:len(CYCLE)]] == sorted(CYCLE.index(s) for s in ordered[:len(CYCLE)])
     triggers = [r[0] for r in _rows(migrated, "SELECT trigger FROM reconcile_runs ORDER BY id")]
     assert triggers[0] == "BOOT" and len(triggers) >= 2
+
+
+def test_without_a_broker_the_trader_runs_the_jobs_and_scans_from_their_ranking(migrated: Path) -> None:
+    result = _manage(migrated, "runtrader", "--cycles", "6")
+    assert result.returncode == 0, result.stderr
+    summaries = [r[0] for r in _rows(migrated, "SELECT summary FROM audit_stage_event ORDER BY id")]
+    assert "reconcile job (in-process)" in summaries and "topn job (in-process)" in summaries
+    job_topn = _rows(migrated, "SELECT ts_ms, items FROM topk_snapshots WHERE stage = 'RANK_TOPN' ORDER BY id")
+    assert job_topn, "the TopN job wrote no ranking"
+    used = [s for s in summaries if s.startswith("TopN from the job:")]
+    assert used, "no scan used the job's ranking"
+    periodic = _rows(migrated, "SELECT count(*) FROM reconcile_runs WHERE trigger = 'PERIODIC'")[0][0]
+    assert periodic >= 1  # by the job; the cycle itself reconciles only after an action

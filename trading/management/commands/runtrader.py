@@ -50,7 +50,8 @@ class Command(BaseCommand):
         clock = SystemClock()
         audit = open_audit(new_run_id(clock), settings.MODE, clock, stream=self.stdout._out,
                            stage_display=config.console.stage_display, beep=config.console.beep)
-        venue = build_venue(settings.EXCHANGE, settings.MODE, settings.BINANCE_API_KEY, settings.BINANCE_API_SECRET)
+        venue = build_venue(settings.EXCHANGE, settings.MODE, settings.BINANCE_API_KEY, settings.BINANCE_API_SECRET,
+                            settings.SIM_URL)
         worker = TraderWorker(audit, config, str(config_path), audit_dir=Path(settings.AUDIT_DIR), limits=limits,
                               cycle_factory=cycle_factory(venue), kill_switch_file=settings.KILL_SWITCH_FILE)
         self._install_signals(worker)

@@ -93,6 +93,7 @@ class SimServer:
         rest.add_routes(app, self.state)
         self.hub.add_routes(app)
         self.users.add_routes(app)
+        app.router.add_get("/sim/clock", self._sim_clock)
         return app
 
     async def start(self) -> None:
@@ -216,6 +217,11 @@ class SimServer:
         return self.call(self.users.connection_count)
 
     # -- internals -----------------------------------------------------------------------
+
+    async def _sim_clock(self, request: web.Request) -> web.Response:
+        # Not a Binance endpoint: lets a trader in another process run on this exchange clock
+        # (a sped-up clock cannot be learnt from /api/v3/time, which answers wall time then).
+        return web.json_response({"nowMs": self.clock.now_ms(), "speed": self.clock.speed})
 
     def _api_now(self) -> int:
         if self.config.timestamp_basis is TimestampBasis.WALL:
