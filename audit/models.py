@@ -78,6 +78,8 @@ class Alert(Envelope):
             models.Index(fields=["ts_ms"], name="audit_alert_ts"),
             models.Index(fields=["reason_code", "ts_ms"], name="audit_alert_reason_ts"),
             models.Index(fields=["severity", "ts_ms"], name="audit_alert_severity_ts"),
+            # The panel's alerts_active: a 24 h range grouped by (reason_code, severity), index-only.
+            models.Index(fields=["ts_ms", "mode", "reason_code", "severity"], name="audit_alert_ts_cover"),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,8 @@
   exactly one snapshot is sent and the schedule restarts from now (no catch-up burst).
 - `SnapshotHub` builds at most one snapshot per `max_age` for all the streams of this
   process: 50 clients cost one build per interval, not 50, and share the encoded bytes.
+  Requests that arrive while a build runs wait for that build instead of starting another
+  (single flight); every build runs on the panel's database thread (`db_thread.py`).
 - `registry` counts open streams for /health and the tests.
 """
 from __future__ import annotations
@@ -14,14 +16,13 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 
 from dashboard import encode
+from dashboard.db_thread import db_thread
 from dashboard.queries import state
 from dashboard.snapshot import build_snapshot, now_ms
 
-GROUP = "dashboard"  # channel-layer group: another process may push alerts to every stream
 
 
 class Cadence:
@@ -51,6 +52,7 @@ class Frame:
     built_at: float
     snapshot: dict[str, Any]
     body: bytes  # the snapshot as one JSON line
+    build_ms: float = 0.0  # time spent in the database thread (Server-Timing of /api/dashboard)
     alert_rows: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     first_alert_id: int = -1  # set on the hub's first build: the id streams start after
 
@@ -63,44 +65,56 @@ class SnapshotHub:
         self.frame: Frame | None = None
         self.alert_log: deque[tuple[int, str, str]] = deque(maxlen=200)
         self.last_alert_id = -1
-        self._lock: asyncio.Lock | None = None
+        self._inflight: asyncio.Future[Frame] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def _get_lock(self) -> asyncio.Lock:
-        loop = asyncio.get_running_loop()
-        if self._lock is None or self._loop is not loop:
-            self._lock, self._loop = asyncio.Lock(), loop
-        return self._lock
-
     async def get(self) -> Frame:
-        """Return a frame at most `max_age` old, building one if needed."""
-        async with self._get_lock():
-            if self.frame is None or time.monotonic() - self.frame.built_at >= self.max_age:
-                frame, new_alerts = await database_sync_to_async(self._build)(self.last_alert_id)
-                # Mutated here, on the event loop, never in the worker thread: streams read the log.
-                for row in new_alerts:
-                    self.alert_log.append(row)
-                    self.last_alert_id = max(self.last_alert_id, row[0])
-                if self.last_alert_id < 0:
-                    self.last_alert_id = frame.first_alert_id
-                self.frame = frame
+        """Return a frame at most `max_age` old (the streams' tick), building one if needed."""
+        if self.frame is not None and time.monotonic() - self.frame.built_at < self.max_age:
             return self.frame
+        return await self.fresh()
+
+    async def fresh(self) -> Frame:
+        """Return a frame built now: join the build in flight if there is one, else start one.
+
+        A joined build started at most one build time ago, so every caller gets data read after
+        (or within milliseconds of) its request, and N concurrent callers cost one build.
+        """
+        loop = asyncio.get_running_loop()
+        if self._inflight is None or self._inflight.done() or self._loop is not loop:
+            self._loop = loop
+            self._inflight = loop.create_task(self._build_frame())
+        # shield: a caller that goes away (client disconnect) must not cancel the others' build
+        return await asyncio.shield(self._inflight)
+
+    async def _build_frame(self) -> Frame:
+        frame, new_alerts = await db_thread.run(self._build, self.last_alert_id)
+        # Mutated here, on the event loop, never in the worker thread: streams read the log.
+        for row in new_alerts:
+            self.alert_log.append(row)
+            self.last_alert_id = max(self.last_alert_id, row[0])
+        if self.last_alert_id < 0:
+            self.last_alert_id = frame.first_alert_id
+        self.frame = frame
+        return frame
 
     async def current_alert_id(self) -> int:
         """Return the id a new stream starts after (older alerts are in the snapshot already)."""
         if self.last_alert_id < 0:
-            self.last_alert_id = await database_sync_to_async(state.last_alert_id)()
+            self.last_alert_id = await db_thread.run(state.last_alert_id)
         return self.last_alert_id
 
     @staticmethod
     def _build(after_id: int) -> tuple[Frame, list[tuple[int, str, str]]]:
         """Runs in the DB thread: build a snapshot and read the alerts raised after `after_id`."""
+        t0 = time.perf_counter()
         first = state.last_alert_id() if after_id < 0 else -1
         new = state.new_alerts_since(settings.MODE, after_id) if after_id >= 0 else []
         snap = build_snapshot()
         rows = {(a["reason_code"], a["severity"]): a for a in snap["alerts_active"]}
-        frame = Frame(built_at=time.monotonic(), snapshot=snap, body=encode.dumps(snap), alert_rows=rows,
-                      first_alert_id=first)
+        body = encode.dumps(snap)
+        frame = Frame(built_at=time.monotonic(), snapshot=snap, body=body, alert_rows=rows,
+                      first_alert_id=first, build_ms=(time.perf_counter() - t0) * 1000)
         return frame, new
 
     def alerts_after(self, after_id: int, frame: Frame) -> tuple[int, list[dict[str, Any]]]:

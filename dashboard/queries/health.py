@@ -59,7 +59,20 @@ def _size(path: Path) -> int:
         return 0
 
 
+STORAGE_TTL_S = 1.0  # disk free and file sizes move slowly: one statvfs + two stats per second
+_storage_cache: tuple[float, dict[str, int]] | None = None
+
+
 def storage_figures() -> dict[str, int]:
+    """Return disk free and the SQLite + WAL sizes, measured at most once per STORAGE_TTL_S."""
+    global _storage_cache
+    now = time.monotonic()
+    if _storage_cache is None or now - _storage_cache[0] >= STORAGE_TTL_S:
+        _storage_cache = (now, _measure_storage())
+    return dict(_storage_cache[1])
+
+
+def _measure_storage() -> dict[str, int]:
     """Return disk free under the database (or VAR_DIR) and the SQLite + WAL file sizes."""
     path = _db_path()
     folder = path.parent if path is not None else Path(settings.VAR_DIR)

@@ -51,9 +51,9 @@ def risk(mode: str, now_ms: int, cfg: PanelConfig) -> dict[str, Any]:
     exposure = sum(by_symbol.values(), ZERO)
     locked = _locked_quote(mode, now_ms)
     recent = _positions_24h(mode, now_ms)  # one read serves realized today, trades today, cooldowns
-    realized = sum((_dec(r) - _dec(f) for _, state, _, closed, r, f in recent
-                    if state == "CLOSED" and (closed or 0) >= day_start), ZERO)
-    trades = sum(1 for _, _, opened, _, _, _ in recent if (opened or 0) >= day_start)
+    realized = sum((net for _, state, _, closed, net in recent if state == "CLOSED" and (closed or 0) >= day_start),
+                   ZERO)
+    trades = sum(1 for _, _, opened, _, _ in recent if (opened or 0) >= day_start)
     unrealized = _unrealized(mode, open_pos)
     loss_today = -min(ZERO, realized + unrealized)
     curve = equity_curve(mode)
@@ -116,11 +116,14 @@ def equity_curve(mode: str) -> list[tuple[int, Decimal]]:
 
 
 def _positions_24h(mode: str, now_ms: int) -> list[tuple[Any, ...]]:
-    """Return (symbol, state, opened, closed, realized, fees) of positions touched in 24 h, newest first."""
-    return sql.rows(
+    """Return (symbol, state, opened, closed, net PnL) of positions touched in 24 h, newest first.
+
+    Net is realized minus fees, converted once here for every reader.
+    """
+    return [(sym, state, opened, closed, _dec(r) - _dec(f)) for sym, state, opened, closed, r, f in sql.rows(
         f"SELECT symbol, state, opened_ts_ms, closed_ts_ms, realized_pnl_quote, fees_quote FROM {sql.T_POSITION}"
         f" WHERE updated_ts_ms >= %s AND mode = %s ORDER BY updated_ts_ms DESC, id ASC LIMIT %s",
-        (now_ms - DAY_MS, mode, _ROWS_24H_MAX))
+        (now_ms - DAY_MS, mode, _ROWS_24H_MAX))]
 
 
 def cooldowns(recent: list[tuple[Any, ...]], now_ms: int, cooldown_ms: int) -> list[dict[str, Any]]:
@@ -129,14 +132,15 @@ def cooldowns(recent: list[tuple[Any, ...]], now_ms: int, cooldown_ms: int) -> l
     Symbols with positions touched in the last 24 h; those still cooling down first.
     """
     per: dict[str, dict[str, Any]] = {}
-    for sym, state, opened, closed, r, f in recent:
+    hour_ago = now_ms - HOUR_MS
+    for sym, state, opened, closed, net in recent:
         s = per.setdefault(sym, {"last_close": 0, "per_hour": 0, "streak": 0, "streak_open": True})
-        if (opened or 0) >= now_ms - HOUR_MS:
+        if (opened or 0) >= hour_ago:
             s["per_hour"] += 1
         if state != "CLOSED":
             continue
         s["last_close"] = max(s["last_close"], int(closed or 0))
-        if s["streak_open"] and _dec(r) - _dec(f) < ZERO:
+        if s["streak_open"] and net < ZERO:
             s["streak"] += 1
         else:
             s["streak_open"] = False

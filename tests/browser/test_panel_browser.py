@@ -39,6 +39,7 @@ def test_panel_renders_and_toasts_a_new_alert(browser: Any, panel: Any, artifact
     assert page.locator("#market tbody tr").count() == 50 and "S69USDT" in page.text_content("#market")
     assert page.locator("#intents tbody tr").count() == 50 and "BAD" in page.text_content("#drift")
     assert page.text_content("#verdict") == "MODIFY" and page.locator("#equity canvas").count() >= 1
+    assert page.get_attribute("#reports-link", "href") == "/reports/"  # the daily reports, one click away
     page.wait_for_selector("#orders tbody tr >> nth=49", timeout=7000)
     page.wait_for_function("document.getElementById('transport').textContent.includes('SSE')", timeout=3000)
     assert page.locator(".alert-toast").count() == 0  # alerts present at load are listed, not toasted
@@ -59,6 +60,9 @@ def test_panel_renders_and_toasts_a_new_alert(browser: Any, panel: Any, artifact
     assert not errors
     assert all(m == "GET" for m, _ in requests)  # ack never reaches the server
     assert all(u.startswith(f"http://127.0.0.1:{panel.port}/") or u.startswith("data:") for _, u in requests)
+    with page.expect_navigation() as nav:  # the header link leads to the daily reports
+        page.click("#reports-link")
+    assert nav.value.status == 200 and nav.value.url == f"http://127.0.0.1:{panel.port}/reports/"
     context.close()
 
 

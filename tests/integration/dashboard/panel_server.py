@@ -26,8 +26,9 @@ def free_port() -> int:
 
 class PanelServer:
     def __init__(self, workdir: Path, db_path: str, *, mode: str = "PAPER", interval_ms: int = 400,
-                 ping_ms: int = 15_000, port: int | None = None) -> None:
+                 ping_ms: int = 15_000, port: int | None = None, extra_env: dict[str, str] | None = None) -> None:
         self.workdir, self.db_path, self.mode = workdir, db_path, mode
+        self.extra_env = dict(extra_env or {})  # e.g. REDIS_URL: a channel layer shared with other processes
         self.interval_ms, self.ping_ms = interval_ms, ping_ms
         self.port = port or free_port()
         self.proc: subprocess.Popen[bytes] | None = None
@@ -39,7 +40,7 @@ class PanelServer:
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # see tests/browser
         return {**env, "DATABASE_URL": f"sqlite:///{self.db_path}", "MODE": self.mode,
                 "LIVESPOT_TRADING_CONFIG": str(config), "WEBUI_SSE_PING_MS": str(self.ping_ms),
-                "DJANGO_SETTINGS_MODULE": "livespot_site.settings", "PYTHONUNBUFFERED": "1"}
+                "DJANGO_SETTINGS_MODULE": "livespot_site.settings", "PYTHONUNBUFFERED": "1", **self.extra_env}
 
     def start(self, timeout: float = 20.0) -> PanelServer:
         """Start daphne and return once /health answers."""

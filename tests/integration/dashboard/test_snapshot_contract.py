@@ -15,38 +15,28 @@ from dashboard.panel_config import panel_config
 from dashboard.schema import DashboardSnapshot
 from dashboard.snapshot import build_snapshot
 from tests.integration.dashboard import cast
+from tests.integration.dashboard.contract import (
+    AIGATE,
+    ALERT,
+    DIFF_ROW,
+    HEALTH,
+    INTENT_ROW,
+    MARKET_ROW,
+    RECONCILE,
+    RISK_000,
+    STAGE_ROW,
+    STATES,
+    TOP,
+    TOPK,
+    TOPK_ITEM,
+    reject_constant,
+    numbers,
+)
 from tests.support import factories as f
 from trading.domain.catalog import AIGateVerdict, ReasonCode
 from trading.models import Position
 
 pytestmark = pytest.mark.django_db
-
-# The field lists as 000 writes them, kept apart from dashboard/schema.py on purpose.
-TOP = {"ts_ms", "mode", "sys_mode", "sys_mode_since_ts_ms", "active_reason_codes", "uptime_s", "run_id", "cycle_id",
-       "decision_id", "stage", "stage_since_ts_ms", "alerts_active", "stage_history", "health", "intents",
-       "reconcile", "market", "risk", "aigate", "topk"}
-ALERT = {"severity", "reason_code", "count", "first_ts_ms", "last_ts_ms", "stage", "cycle_id", "decision_id",
-         "order_intent_id"}
-STAGE_ROW = {"ts_ms", "stage", "cycle_id", "decision_id", "symbol", "summary"}
-HEALTH = {"disk_free_bytes", "sqlite_bytes", "wal_bytes", "process_rss_bytes", "process_cpu_pct_x10000",
-          "audit_writer_queue_pct_x10000", "audit_writer_queue_len", "audit_writer_lag_ms", "audit_writer_pressure",
-          "events_per_min", "drops_per_min", "last_cycle_ts_ms", "last_writer_commit_ts_ms"}
-INTENT_ROW = {"order_intent_id", "symbol", "intent_kind", "state", "last_ts_ms", "cycle_id", "decision_id", "summary"}
-STATES = {"CREATED", "SENT_UNKNOWN", "CONFIRMED", "NOT_FOUND", "FAILED_TERMINAL"}
-RECONCILE = {"last_reconcile_rest_ts_ms", "last_reconcile_rest_dur_ms", "drift_score_x10000", "drift_label",
-             "recent_diffs"}
-DIFF_ROW = {"ts_ms", "symbol", "cycle_id", "decision_id", "summary"}
-MARKET_ROW = {"symbol", "regime", "trend_score_x10000", "range_score_x10000", "spread_current_bps", "spread_p50_bps",
-              "spread_p90_bps", "delta_spread_bps_p90_10s", "imbalance_x10000", "edge_bps_expected", "costs_bps",
-              "blocked_reason_code", "signal_flags"}
-RISK_000 = {"exposure_total_quote", "exposure_by_symbol_quote", "locked_quote", "free_quote",
-            "daily_pnl_realized_quote", "daily_pnl_unrealized_quote", "daily_loss_limit_remaining_quote",
-            "drawdown_quote", "trades_today", "cooldowns"}
-AIGATE = {"last_call_ts_ms", "latency_ms", "model", "verdict", "reason_codes", "input_hash", "snapshot_hash",
-          "raw_hash", "modify_applied", "error_kind"}
-TOPK = {"cycle_id", "items", "max_pairwise_corr_x10000", "pairs_over_limit"}
-TOPK_ITEM = {"symbol", "score_x10000", "features_top", "churn_guard_applied"}
-
 
 def fetch(client: Any) -> dict[str, Any]:
     """GET /api/dashboard, validate it strictly, and return the parsed body."""
@@ -54,19 +44,7 @@ def fetch(client: Any) -> dict[str, Any]:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     DashboardSnapshot.model_validate_json(response.content, strict=True)
-    return json.loads(response.content, parse_constant=_no_constants)  # type: ignore[no-any-return]
-
-
-def _no_constants(name: str) -> None:
-    raise AssertionError(f"non-finite number in payload: {name}")
-
-
-def numbers(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [n for v in value.values() for n in numbers(v)]
-    if isinstance(value, list):
-        return [n for v in value for n in numbers(v)]
-    return [value] if isinstance(value, (int, float)) and not isinstance(value, bool) else []
+    return json.loads(response.content, parse_constant=reject_constant)  # type: ignore[no-any-return]
 
 
 def test_every_field_of_000_is_there_and_nothing_else(client: Any, filled: cast.Cast) -> None:
