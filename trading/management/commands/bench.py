@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 # (summary lines, figures dict).
 BENCHMARKS = {
     "audit": "audit.bench:run",
+    "backtest": "trading.backtest.bench:run",
     "dashboard": "dashboard.bench:run",
     "exchange": "trading.exchange.bench:run",
     "pipeline": "trading.exchange.wire_bench:run",

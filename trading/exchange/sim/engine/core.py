@@ -116,8 +116,14 @@ class Core:
         return [o for o in self._open.values() if symbol is None or o.symbol == symbol]
 
     def open_lists(self, symbol: str | None = None) -> list[OrderList]:
-        """Return executing order lists, oldest first."""
-        return [lst for lst in self.lists.values() if lst.is_open and (symbol is None or lst.symbol == symbol)]
+        """Return executing order lists, oldest first.
+
+        An executing list has an open (or pending) order, so only the lists of open orders are
+        looked at: the cost follows what is open, not the whole history (backtests place thousands).
+        """
+        ids = sorted({o.order_list_id for o in self._open.values() if o.order_list_id in self.lists})
+        lists = (self.lists[i] for i in ids)
+        return [lst for lst in lists if lst.is_open and (symbol is None or lst.symbol == symbol)]
 
     def open_by_client_id(self, symbol: str, client_id: str) -> Order | None:
         """Return the open order of `symbol` using `client_id`, if any."""
