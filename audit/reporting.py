@@ -54,26 +54,65 @@ class StageReporter:
         )
 
 
+# Alerts that mark one event each (a sys-mode transition, an operator act) are never merged.
+NEVER_DEDUPED = frozenset({
+    ReasonCode.ENTER_DEGRADE, ReasonCode.ENTER_PAUSE, ReasonCode.ENTER_EXIT, ReasonCode.ENTER_NORMAL,
+    ReasonCode.OPERATOR_PAUSE, ReasonCode.OPERATOR_RESUME, ReasonCode.OPERATOR_FLATTEN,
+    ReasonCode.OPERATOR_COMMAND_REFUSED, ReasonCode.KILL_SWITCH_ACTIVE, ReasonCode.KILL_SWITCH_CLEARED,
+})
+DEDUPE_WINDOW_MS = 60_000
+
+
 class AlertRaiser:
-    def __init__(self, writer: AuditWriter, console: ConsoleSink, context: RunContext) -> None:
+    """Raises alerts; the same (reason, severity, symbol) again within `dedupe_ms` is merged.
+
+    A condition that persists (a symbol halted, a rate limit, drift) is re-raised by every tick
+    that sees it; the first raise records the alert, repeats inside the window are only counted,
+    and the first raise after the window records it again with `repeats` in its metadata.
+    """
+
+    def __init__(self, writer: AuditWriter, console: ConsoleSink, context: RunContext, *,
+                 dedupe_ms: int = DEDUPE_WINDOW_MS) -> None:
         self._writer, self._console, self._context = writer, console, context
+        self.dedupe_ms = dedupe_ms
+        self._last: dict[tuple[str, str, str], tuple[int, int]] = {}  # key -> (raised_ms, repeats since)
+        self._lock = threading.Lock()
         writer.add_alert_listener(self._show_writer_alert)
 
     def raise_alert(self, reason: ReasonCode | str, severity: Severity | str, summary: str, *,
                     stage: StageName | str | None = None, symbol: str = "", order_intent_id: str = "",
                     metadata: dict[str, Any] | None = None, wait: bool = False) -> int:
-        """Show a highlighted console line and record ALERT_RAISED; return the event's seq."""
+        """Show a highlighted console line and record ALERT_RAISED; return its seq (0 if merged)."""
         reason, severity = ReasonCode(reason), Severity(severity)
+        repeats = self._repeats(reason, severity, symbol)
+        if repeats is None:
+            return 0
         stage_value = StageName(stage).value if stage else self._context.stage
         summary = summary[:SUMMARY_MAX]
         self._show(stage_value, reason, severity, summary)
+        meta = dict(metadata or {})
+        if repeats:
+            meta["repeats"] = repeats
         return self._writer.emit(
             AuditEventType.ALERT_RAISED, stage=stage_value, symbol=symbol, severity=severity,
             reasons=(reason,), cycle_id=self._context.cycle_id, decision_id=self._context.decision_id,
             order_intent_id=order_intent_id, wait=wait,
             data={"reason_code": reason.value, "severity": severity.value, "summary": summary,
-                  "metadata": metadata or {}},
+                  "metadata": meta},
         )
+
+    def _repeats(self, reason: ReasonCode, severity: Severity, symbol: str) -> int | None:
+        """Return None to merge this raise into the last one, else the repeats merged since it."""
+        if reason in NEVER_DEDUPED or self.dedupe_ms <= 0:
+            return 0
+        key, now = (reason.value, severity.value, symbol), self._writer.clock.now_ms()
+        with self._lock:
+            last = self._last.get(key)
+            if last is not None and now - last[0] < self.dedupe_ms:
+                self._last[key] = (last[0], last[1] + 1)
+                return None
+            self._last[key] = (now, 0)
+            return last[1] if last is not None else 0
 
     def _show(self, stage: str, reason: str, severity: str, summary: str) -> None:
         ts_ms = self._writer.clock.now_ms()

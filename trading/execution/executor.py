@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from trading.domain.catalog import IntentState, ReasonCode, StageName
+from trading.domain.catalog import IntentState, ReasonCode, Severity, StageName
 from trading.domain.contracts import IntentKind, OrderIntent, OrderType, Side
 from trading.domain.ports import (
     Exchange,
@@ -22,10 +22,11 @@ from trading.domain.ports import (
     ExchangeRejected,
     ExecutionUnknown,
     OrderListState,
+    OrderNotFound,
     OrderState,
     RateLimited,
 )
-from trading.execution import plans, resolution
+from trading.execution import crashpoints, plans, resolution
 from trading.execution.instruments import Instruments
 from trading.execution.throttle import SendGate
 from trading.models import OrderIntent as IntentRow
@@ -39,6 +40,9 @@ from trading.services import (
     upsert_order,
 )
 from trading.services.sysmode_glue import on_rate_limited, on_sent_unknown
+
+
+FILTER_FAILURE = -1013  # "Filter failure: PRICE_FILTER" and the other symbol filters
 
 
 class EntriesBlocked(RuntimeError):
@@ -133,6 +137,7 @@ class Executor:
 
     def _send(self, row: IntentRow, call: Callable[[], OrderState | OrderListState], *,
               also: tuple[IntentRow, ...] = (), exit_reason: ReasonCode | None = None) -> SubmitOutcome:
+        crashpoints.hit("intent_written")
         try:
             answer = call()
         except ExecutionUnknown as err:
@@ -142,6 +147,10 @@ class Executor:
             on_sent_unknown(self.ctx, row.symbol, row.order_intent_id, err.detail)
             return SubmitOutcome(row, IntentState.SENT_UNKNOWN, error=err)
         except ExchangeRejected as err:
+            if isinstance(err, OrderNotFound) and row.kind == IntentKind.CANCEL.value:
+                return self._cancel_found_nothing(row, err)
+            if err.code == FILTER_FAILURE:
+                self._filters_maybe_changed(row.symbol, f"{err.code}: {err.msg}")
             if err.is_duplicate:
                 # Our id is already on an open order: it is this intent's own earlier send.
                 for r in (row, *also):
@@ -155,12 +164,45 @@ class Executor:
             return self._fail(row, also, err, err.reason, str(err))
         except ExchangeError as err:  # unavailable (not sent), clock skew: nothing executed
             return self._fail(row, also, err, err.reason, f"{type(err).__name__}: {err}")
+        crashpoints.hit("order_sent")
         for r in (row, *also):
             transition_intent(self.ctx, r, IntentState.CONFIRMED, ReasonCode.INTENT_CONFIRMED)
         fills = self.mirror(row, answer, exit_reason=exit_reason)
         if isinstance(answer, OrderListState):
             return SubmitOutcome(row, IntentState.CONFIRMED, order_list=answer, fills=fills)
         return SubmitOutcome(row, IntentState.CONFIRMED, order=answer, fills=fills)
+
+    def _filters_maybe_changed(self, symbol: str, detail: str) -> None:
+        # A filter failure on an order built from our cached filters: the exchange may have
+        # changed them. Re-read them, so the next order is built on the new grid (no loop of
+        # rejections), and alert if they did change.
+        try:
+            changed = self.instruments.refresh_changed(symbol)
+        except ExchangeError:
+            return
+        if changed:
+            self.ctx.alert(ReasonCode.FILTERS_HASH_DRIFT, Severity.WARN, f"{symbol} filters changed ({detail})",
+                           stage=StageName.EXECUTE_INTENT, symbol=symbol)
+
+    def _cancel_found_nothing(self, row: IntentRow, err: OrderNotFound) -> SubmitOutcome:
+        """A cancel refused as "unknown order": its target filled or closed first (the TTL race).
+
+        REST says what became of the target. Closed: the cancel has nothing left to do and is
+        CONFIRMED (as `resolution` confirms an unknown cancel whose target is closed); the target
+        is mirrored with its trades, so a filled entry ends as the fill it is. Otherwise it failed.
+        """
+        try:
+            target = resolution.query_target(self, row)
+        except ExchangeError:
+            target = None
+        if target is None or (isinstance(target, OrderState) and target.is_open):
+            return self._fail(row, (), err, err.reason, f"{err.code}: {err.msg}")
+        status = target.status.value if isinstance(target, OrderState) and target.status else "closed"
+        transition_intent(self.ctx, row, IntentState.CONFIRMED, ReasonCode.INTENT_CONFIRMED,
+                          summary=f"nothing to cancel: target already {status}")
+        for t in IntentRow.objects.filter(client_order_id=row.target_client_order_id)[:1]:
+            resolution.sync_answer(self, t, target)
+        return SubmitOutcome(row, IntentState.CONFIRMED, order=target if isinstance(target, OrderState) else None)
 
     def _fail(self, row: IntentRow, also: tuple[IntentRow, ...], err: ExchangeError, reason: ReasonCode,
               detail: str) -> SubmitOutcome:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from trading.domain.contracts.quantize import SymbolFilters, floor_to_step
+from trading.domain.contracts.quantize import PriceRounding, SymbolFilters, floor_to_step, quantize_price
 from trading.domain.ports import Exchange, SymbolInfo
 
 
@@ -16,6 +16,17 @@ class Instruments:
 
     def refresh(self) -> None:
         self._symbols = dict(self._exchange.exchange_info().symbols)
+
+    def refresh_changed(self, symbol: str) -> bool:
+        """Re-read exchangeInfo; return True if `symbol`'s filters changed (FILTERS_HASH_DRIFT)."""
+        old = self._symbols.get(symbol)
+        self.refresh()
+        new = self._symbols.get(symbol)
+        return old is not None and new is not None and old.filters.filters_hash != new.filters.filters_hash
+
+    def on_grid(self, symbol: str, price: Decimal, rounding: PriceRounding = PriceRounding.NEAREST) -> Decimal:
+        """Return `price` on the symbol's current tick grid."""
+        return quantize_price(price, self.filters(symbol), rounding)
 
     def info(self, symbol: str) -> SymbolInfo:
         if symbol not in self._symbols:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from trading.domain.catalog import IntentState, ReasonCode
+from trading.domain.catalog import IntentState, ReasonCode, StageName
 from trading.domain.contracts import IntentKind, OrderIntent, OrderType, Side
 from trading.domain.contracts.ids import client_order_id_for
-from trading.domain.ports import ExchangeError, ExecutionReport, OrderListState
+from trading.domain.contracts.quantize import PriceRounding
+from trading.domain.ports import ExchangeError, ExecutionReport, OrderListState, OrderState
+from trading.execution import crashpoints
 from trading.execution.executor import Executor, SubmitOutcome
 from trading.execution.guard import LocalStopGuard
 from trading.execution.plans import ProtectionPlan
@@ -27,6 +29,15 @@ from trading.services.orders import OPEN_STATUSES
 from trading.services.sysmode_glue import on_protection_missing
 
 STOP_TYPES = (OrderType.STOP_LOSS.value, OrderType.STOP_LOSS_LIMIT.value)
+
+
+def order_state_of(r: ExecutionReport) -> OrderState:
+    """Return the order an executionReport describes, as a query would (for the order's row)."""
+    return OrderState(r.symbol, r.order_id, r.client_order_id, r.transaction_time_ms, status=r.status, side=r.side,
+                      type=r.type, price=r.price, orig_qty=r.quantity, executed_qty=r.cum_qty,
+                      cumulative_quote_qty=r.cum_quote_qty, stop_price=r.stop_price or None,
+                      trailing_delta=r.trailing_delta, order_list_id=r.order_list_id,
+                      update_time_ms=r.transaction_time_ms)
 
 
 class PositionManager:
@@ -59,13 +70,21 @@ class PositionManager:
                            client_order_id=self._protection_id(stop), order_list_id=stop.order_list_id,
                            reason=ReasonCode.PROTECTION_PLACED)
             return True
+        crashpoints.hit("entry_filled")
         return self.place_oco(pos, plan).state is IntentState.CONFIRMED
 
     def place_oco(self, pos: Position, plan: ProtectionPlan) -> SubmitOutcome:
-        """Place a SELL OCO for the whole sellable quantity; alert and mark NONE if it fails."""
-        intent = self._intent(pos, IntentKind.PROTECTION_OCO, OrderType.OCO, price=plan.take_profit,
-                              stop_price=plan.stop_price, stop_limit_price=plan.stop_limit_price)
-        out = self.ex.submit(intent, summary=f"protect {pos.symbol}", trailing_delta_bps=plan.trailing_delta_bps)
+        """Place a SELL OCO for the whole sellable quantity; alert and mark NONE if it fails.
+
+        Prices go on the symbol's current tick grid (stop rounded up: never a looser stop). A
+        filter failure re-reads the filters (Executor); if they changed, one more try at once.
+        """
+        for _ in range(2):
+            intent = self._oco_intent(pos, plan)
+            out = self.ex.submit(intent, summary=f"protect {pos.symbol}", trailing_delta_bps=plan.trailing_delta_bps)
+            if out.state is not IntentState.FAILED_TERMINAL or self._oco_intent(pos, plan).price == intent.price \
+                    and self._oco_intent(pos, plan).stop_price == intent.stop_price:
+                break
         if out.state is IntentState.CONFIRMED and isinstance(out.order_list, OrderListState):
             self.guard.disarm(pos.symbol)
             set_protection(self.ctx, pos, ProtectionState.OCO, client_order_id=intent.client_order_id,
@@ -75,6 +94,14 @@ class PositionManager:
             on_protection_missing(self.ctx, pos.symbol, f"OCO for {pos.symbol} not placed: {out.state.value}")
         return out
 
+    def _oco_intent(self, pos: Position, plan: ProtectionPlan) -> OrderIntent:
+        grid = self.ex.instruments.on_grid
+        up, down = PriceRounding.UP, PriceRounding.DOWN
+        return self._intent(pos, IntentKind.PROTECTION_OCO, OrderType.OCO,
+                            price=grid(pos.symbol, plan.take_profit, up),
+                            stop_price=grid(pos.symbol, plan.stop_price, up),
+                            stop_limit_price=grid(pos.symbol, plan.stop_limit_price, down))
+
     # -- fills from the stream or REST ----------------------------------------------------------
 
     def on_execution_report(self, report: ExecutionReport) -> bool:
@@ -82,11 +109,16 @@ class PositionManager:
         intent = IntentRow.objects.filter(client_order_id=report.client_order_id).first()
         ids = {"order_intent_id": intent.order_intent_id, "decision_id": intent.decision_id} if intent else {}
         fill = TradeFill.from_report(report, **ids)
-        if fill is None:
-            return False
-        # record_fill labels a protection leg's fill (TAKE_PROFIT_HIT / STOP_LOSS_HIT) itself.
-        out = record_fill(self.ctx, fill, dust_qty=self.ex.instruments.dust_qty(fill.symbol, fill.price))
-        return out.fill is not None
+        new = False
+        if fill is not None:
+            # record_fill labels a protection leg's fill (TAKE_PROFIT_HIT / STOP_LOSS_HIT) itself.
+            new = record_fill(self.ctx, fill, dust_qty=self.ex.instruments.dust_qty(fill.symbol, fill.price)).fill \
+                is not None
+        if Order.objects.filter(symbol=report.symbol, exchange_order_id=report.order_id).exists():
+            # The order's own row follows too, so nothing acts on a stale "open" (an entry filled
+            # before its TTL is not cancelled, a filled leg is not swapped). REST stays the truth.
+            upsert_order(self.ctx, order_state_of(report), stage=StageName.POSITION_MANAGE)
+        return new
 
     def sync_protection(self, pos: Position) -> bool:
         """Query the protection legs by REST; record leg trades (closing the position); True if any."""

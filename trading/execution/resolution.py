@@ -75,12 +75,17 @@ def _not_found_later(ex: Executor, row: IntentRow) -> bool:
     return transition_intent(ex.ctx, row, IntentState.NOT_FOUND, ReasonCode.INTENT_NOT_FOUND)
 
 
+def query_target(ex: Executor, row: IntentRow) -> OrderState:
+    """Return the order a CANCEL intent targets (the first leg for an order list), by REST."""
+    if row.order_type == OrderType.OCO.value:
+        lst = ex.exchange.get_order_list(row.target_client_order_id)
+        return ex.exchange.get_order(row.symbol, lst.orders[0].client_order_id)
+    return ex.exchange.get_order(row.symbol, row.target_client_order_id)
+
+
 def _query(ex: Executor, row: IntentRow) -> OrderState | OrderListState:
     if row.kind == IntentKind.CANCEL.value:
-        if row.order_type == OrderType.OCO.value:
-            lst = ex.exchange.get_order_list(row.target_client_order_id)
-            return ex.exchange.get_order(row.symbol, lst.orders[0].client_order_id)
-        return ex.exchange.get_order(row.symbol, row.target_client_order_id)
+        return query_target(ex, row)
     if row.order_type == OrderType.OCO.value:
         return ex.exchange.get_order_list(row.client_order_id)
     return ex.exchange.get_order(row.symbol, row.client_order_id)
@@ -109,19 +114,31 @@ def sync_trades(ex: Executor, state: OrderState, *, order_intent_id: str = "", d
 
 
 def expire_entries(ex: Executor) -> bool:
-    """Cancel CONFIRMED entries that are still open past their TTL; return True if any was."""
+    """Cancel CONFIRMED entries still open past their TTL; return True if any was handled.
+
+    REST is asked first: an entry that filled (or closed) before its TTL is mirrored with its
+    trades, not cancelled, so it ends as the fill it is (then protected by the position manager).
+    A cancel that races a fill finds the target closed and is resolved the same way (`Executor`).
+    Only an entry whose order was really cancelled is noted ENTRY_TTL_EXPIRED.
+    """
     now, did = ex.ctx.now_ms(), False
+    open_ids = Order.objects.filter(status__in=OPEN_STATUSES).values("client_order_id")
     due = IntentRow.objects.filter(kind=IntentKind.ENTRY.value, state=IntentState.CONFIRMED.value,
-                                   expires_ts_ms__lte=now).exclude(reason=ReasonCode.ENTRY_TTL_EXPIRED.value)
+                                   expires_ts_ms__lte=now, client_order_id__in=open_ids
+                                   ).exclude(reason=ReasonCode.ENTRY_TTL_EXPIRED.value)
     for row in due:
-        order = Order.objects.filter(client_order_id=row.client_order_id, symbol=row.symbol).first()
-        if order is None or order.status not in OPEN_STATUSES:
-            note_intent(ex.ctx, row, ReasonCode.ENTRY_TTL_EXPIRED, "TTL reached after the entry closed")
-            continue
-        out = ex.cancel(row, ReasonCode.ENTRY_TTL_EXPIRED)
-        if out.state is IntentState.FAILED_TERMINAL and isinstance(out.error, OrderNotFound):
-            # Filled (or gone) between our read and the cancel: REST says what happened.
-            sync_answer(ex, row, ex.exchange.get_order(row.symbol, row.client_order_id))
-        note_intent(ex.ctx, row, ReasonCode.ENTRY_TTL_EXPIRED, f"entry TTL expired: cancel {out.state.value}")
+        try:
+            state = ex.exchange.get_order(row.symbol, row.client_order_id)
+            if state.is_open:
+                out = ex.cancel(row, ReasonCode.ENTRY_TTL_EXPIRED)
+                state = ex.exchange.get_order(row.symbol, row.client_order_id)
+            else:
+                out = None
+        except ExchangeError:
+            continue  # REST unavailable: the next tick asks again
+        sync_answer(ex, row, state)  # the order's final state and every trade it had
+        if state.status is not OrderStatus.FILLED:
+            cancel = out.state.value if out is not None else f"order {state.status.value if state.status else '?'}"
+            note_intent(ex.ctx, row, ReasonCode.ENTRY_TTL_EXPIRED, f"entry TTL expired: cancel {cancel}")
         did = True
     return did

@@ -20,6 +20,7 @@ from trading.domain.catalog import IntentState, ReasonCode
 from trading.domain.contracts import IntentKind, OrderIntent, OrderType
 from trading.domain.contracts.ids import client_order_id_for
 from trading.domain.ports import CancelReplaceResult, ExchangeError, ExecutionUnknown, OrderNotFound
+from trading.execution import crashpoints
 from trading.execution.guard import Stopwatch
 from trading.execution.plans import ProtectionPlan, order_request
 from trading.models import Order, Position
@@ -68,6 +69,7 @@ def replace_then_fallback(pm: PositionManager, pos: Position, stop: Order, inten
     watch = Stopwatch(ctx.now_ms())
     try:
         result = ex.cancel_replace(pos.symbol, stop.client_order_id, order_request(intent))
+        crashpoints.hit("swap_sent")
     except ExecutionUnknown as err:
         transition_intent(ctx, row, IntentState.SENT_UNKNOWN, ReasonCode.INTENT_SENT_UNKNOWN, last_error=err.detail)
         result = _probe(pm, pos, stop, intent)

@@ -87,7 +87,8 @@ def record_fill(ctx: ServiceContext, f: TradeFill, *, dust_qty: Decimal = Decima
              order_intent_id=f.order_intent_id,
              data={"trade_id": f.trade_id, "exchange_order_id": f.order_id, "client_order_id": f.client_order_id,
                    "side": f.side.value, "price": str(f.price), "qty": str(f.qty),
-                   "commission": str(f.commission), "commission_asset": f.commission_asset})
+                   "commission": str(f.commission), "commission_asset": f.commission_asset},
+             wait=not transaction.get_connection().in_atomic_block)  # a SIGKILL must not lose it
     if position is not None:
         audit_position(ctx, position, (exit_reason,) if closed and exit_reason else (), stage=stage)
     return FillOutcome(row, position, closed)

@@ -46,6 +46,7 @@ class HttpFault:
     msg: str = "An unknown error occurred while processing the request."
     withhold: Withhold = Withhold.DROP
     hold_ms: int = 0  # wall ms to wait before withholding (a client timeout needs > its timeout)
+    retry_after_s: int | None = None  # a REJECT's Retry-After header (429/418 answers carry one)
 
     def matches(self, method: str, path: str) -> bool:
         """Return True when the rule applies to this request."""
@@ -88,10 +89,11 @@ class Faults:
         """Answer the next `count` matching calls with a plain HTML 5xx, executing nothing."""
         return self.add(HttpFault(HttpFaultKind.FAIL, path, method, count, status=status))
 
-    def reject_next(self, code: int, msg: str, *, status: int = 400, count: int = 1, path: str | None = None,
-                    method: str | None = None) -> HttpFault:
-        """Answer the next `count` matching calls with `{"code","msg"}`, executing nothing."""
-        return self.add(HttpFault(HttpFaultKind.REJECT, path, method, count, status=status, code=code, msg=msg))
+    def reject_next(self, code: int, msg: str, *, status: int = 400, count: int | None = 1, path: str | None = None,
+                    method: str | None = None, retry_after_s: int | None = None) -> HttpFault:
+        """Answer the next `count` matching calls (None: until cleared) with `{"code","msg"}`, executing nothing."""
+        return self.add(HttpFault(HttpFaultKind.REJECT, path, method, count, status=status, code=code, msg=msg,
+                                  retry_after_s=retry_after_s))
 
     def timeout_after_execution(self, count: int = 1, *, path: str | None = "/api/v3/order",
                                 method: str | None = "POST", withhold: Withhold | str = Withhold.DROP,

@@ -123,6 +123,8 @@ def _headers(state: SimState, ip: str, endpoint: Endpoint) -> dict[str, str]:
 
 def _pre_fault(rule: HttpFault, headers: dict[str, str]) -> web.StreamResponse:
     if rule.kind is HttpFaultKind.REJECT:
+        if rule.retry_after_s is not None:
+            headers["Retry-After"] = str(rule.retry_after_s)
         return error_response(BinanceApiError(rule.code, rule.msg, rule.status), headers)
     return _html(rule.status, headers)
 
