@@ -7,6 +7,7 @@ into `run_cycle_once` with the exchange adapter (issues 3–5).
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from audit.runtime import AuditRuntime
 from trading.control.operator import OperatorControl
+from trading.domain.ports import ExchangeError
+from trading.execution.fault_policy import ExchangeFaultPolicy
 from trading.schedule.trader import TraderJobs
 from trading.services.heartbeat import write_heartbeat
 from trading import checks
@@ -25,6 +28,8 @@ from trading.sysmode import SysModeController
 
 if TYPE_CHECKING:
     from trading.cycle.trader_cycle import TraderCycle
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -63,6 +68,7 @@ class TraderWorker:
         # The periodic jobs (reconcile, TopN, daily report): in this process when no broker is
         # configured, else Celery beat runs them; the cycle reads their results either way.
         self.jobs = TraderJobs.for_worker(self)
+        self.faults = ExchangeFaultPolicy(self.cycle.ctx, self.cycle.executor.gate) if self.cycle is not None else None
         if self.cycle is not None:
             self.cycle.kill_switch, self.cycle.halts_exits = self.control.kill_switch, self.control.halts_exits
             self.cycle.jobs_scheduled = True
@@ -140,13 +146,40 @@ class TraderWorker:
                         active_reasons=[r.value for r in sm.active_reasons])
 
     def trade_once(self, begun: bool = False) -> bool:
-        """Run the cycle's stages in order (design §4); True if any did work."""
-        c = self.cycle
-        assert c is not None
+        """Run the cycle's stages in order (design §4); True if any did work.
+
+        A stage that fails on the exchange does not end the process: the fault policy alerts and
+        degrades, the rest of the tick is skipped except position management (protection first),
+        and a later clean tick lifts the causes. Any other error is a bug: alert CRIT, PAUSE (no
+        entries; the exchange-side stops hold) and go on managing positions.
+        """
+        c, faults = self.cycle, self.faults
+        assert c is not None and faults is not None
         if not begun:
             c.begin()
         steps = (c.scan, c.attach, c.update_state, c.decide, c.execute, c.manage, c.reconcile)
-        return any([step() for step in steps])
+        did = failed = False
+        for step in steps:
+            if failed and step != c.manage:
+                continue
+            try:
+                did |= bool(step())
+            except ExchangeError as err:
+                failed = True
+                faults.contain(err, stage=self.audit.context.stage)
+            except Exception as err:  # noqa: BLE001 - a bug must not crash-loop a trader holding positions
+                failed = True
+                self._contain_bug(step.__name__, err)
+        if not failed:
+            faults.ok()
+        return did
+
+    def _contain_bug(self, step: str, err: Exception) -> None:
+        summary = f"stage {step} failed: {type(err).__name__}: {err}"[:200]
+        log.exception("trader stage %s failed", step)
+        self.audit.alerts.raise_alert(ReasonCode.INTERNAL_ERROR, Severity.CRIT, summary,
+                                      metadata={"step": step, "error": type(err).__name__})
+        self.sysmode.escalate(SysMode.PAUSE, ReasonCode.INTERNAL_ERROR, summary)
 
     def stop(self, reason: ReasonCode = ReasonCode.SHUTDOWN_REQUESTED) -> bool:
         """Report SHUTDOWN, move to EXIT with its reason and record the end of the run."""

@@ -19,6 +19,7 @@ from trading.control.flatten import flatten_step
 from trading.cycle.market_loop import MarketLoop
 from trading.domain.catalog import DriftLabel, ReasonCode, StageName, SysMode
 from trading.domain.config import TraderConfig
+from trading.domain.contracts.decision import DecisionIntent
 from trading.domain.contracts.ids import cycle_id_for
 from trading.domain.pipeline import CycleResult, run_decision_pipeline
 from trading.domain.ports import ExecutionReport, Ticker24h
@@ -38,7 +39,7 @@ from trading.execution.reconcile import Reconciler
 from trading.execution.recovery import recover_at_boot
 from trading.jobs.topn import latest_topn
 from trading.models.choices import ReconcileTrigger
-from trading.services import ServiceContext, open_positions
+from trading.services import ServiceContext, open_position, open_positions
 from trading.services.reconcile import latest_reconcile_run
 from trading.services.sysmode_glue import on_drift, on_rate_limit_over
 from trading.sysmode import SysModeController
@@ -235,6 +236,11 @@ class TraderCycle:
         for result in self.mem.approved:
             d = result.approved_decision
             assert d is not None
+            if d.intent is DecisionIntent.EXIT:
+                did |= self._exit(d)
+                continue
+            if d.intent is not DecisionIntent.ENTRY:
+                continue  # MANAGE: the position manager keeps protection on its own
             self.rep.enter(S.EXECUTE_INTENT, f"BUY {d.symbol}", symbol=d.symbol, cycle_id=self.mem.cycle_id,
                            decision_id=d.decision_id)
             plan = decisions.protection_plan(d)
@@ -247,6 +253,18 @@ class TraderCycle:
             self.pm.on_entry(outcome, plan)
             did = self.mem.acted = True
         return did
+
+    def _exit(self, d: Any) -> bool:
+        """An approved EXIT (time stop, strategy signal): sell at market, the OCO replaced in one request."""
+        pos = open_position(d.symbol, self.ctx.mode)
+        if pos is None or self.halts_exits():
+            return False
+        reason = d.reason_codes[0] if d.reason_codes else R.TIME_STOP
+        self.rep.enter(S.EXECUTE_INTENT, f"SELL {d.symbol} ({reason.value})", symbol=d.symbol,
+                       cycle_id=self.mem.cycle_id, decision_id=d.decision_id)
+        done = self.pm.exit_market(pos, reason)
+        self.mem.acted = True
+        return done
 
     def _submit_entry(self, d: Any, plan: ProtectionPlan) -> Any:
         """Send the entry: with execution.protection OTOCO and a LIMIT entry, one OTOCO carrying its

@@ -30,13 +30,6 @@ from tests.integration.trader.trader_harness import (
 pytestmark = pytest.mark.slow
 D = Decimal
 RATE_MSG = "Too much request weight used; current limit is 6000 request weight per 1 MINUTE."
-# A stage that fails on a REST call other than an order's must not end the process: the worker
-# hands the error to trading/execution/fault_policy.py (alert + DEGRADE) and goes on.
-NEEDS_CONTAINMENT = pytest.mark.xfail(
-    strict=True, reason="the worker does not yet contain an ExchangeError raised by a cycle stage "
-                        "(trading/execution/fault_policy.py is the policy it is to call)")
-
-
 @pytest.fixture
 def harness(tmp_path: Path) -> Iterator[Harness]:
     h = make_harness(tmp_path)
@@ -89,7 +82,6 @@ def run_fault(h: Harness, inject: Callable[[str], None], clear: Callable[[], Non
     return trader, symbol
 
 
-@NEEDS_CONTAINMENT
 def test_429_alerts_degrades_backs_off_and_recovers(harness: Harness) -> None:
     h = harness
     trader, _ = run_fault(h, lambda s: h.server.faults.reject_next(-1003, RATE_MSG, status=429, count=3,
@@ -100,7 +92,6 @@ def test_429_alerts_degrades_backs_off_and_recovers(harness: Harness) -> None:
     finish(h, trader)
 
 
-@NEEDS_CONTAINMENT
 def test_418_stops_rest_until_the_ban_ends(harness: Harness) -> None:
     h = harness
     trader, _ = run_fault(h, lambda s: h.server.faults.reject_next(-1003, "Way too much request weight used; IP "
@@ -112,7 +103,6 @@ def test_418_stops_rest_until_the_ban_ends(harness: Harness) -> None:
     finish(h, trader)
 
 
-@NEEDS_CONTAINMENT
 def test_5xx_on_every_call_degrades_and_protection_holds(harness: Harness) -> None:
     h = harness
     trader, _ = run_fault(h, lambda s: h.server.faults.fail_next(20, status=503))

@@ -29,6 +29,7 @@ class ReasonCode(StrEnum):
     OPERATOR_FLATTEN = "OPERATOR_FLATTEN", "An operator asked to close all positions and pause."
     KILL_SWITCH_ACTIVE = "KILL_SWITCH_ACTIVE", "The kill-switch file is present."
     KILL_SWITCH_CLEARED = "KILL_SWITCH_CLEARED", "The kill-switch file was removed."
+    INTERNAL_ERROR = "INTERNAL_ERROR", "A trader stage failed on an unexpected error (a bug): paused, positions kept protected."
     DEGRADE_CAUSE_CLEARED = "DEGRADE_CAUSE_CLEARED", "The last condition holding DEGRADE cleared."
     OPERATOR_COMMAND_REFUSED = "OPERATOR_COMMAND_REFUSED", "An operator command could not be applied as asked."
     LIVE_CONFIRM_MISSING = "LIVE_CONFIRM_MISSING", "LIVE mode was requested without the confirmation variable."
