@@ -6,12 +6,16 @@ mode, reason_code, summary) and emits ALERT_RAISED (000 "LOCAL ALERTING").
 """
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from audit.console import ConsoleSink, fmt_ts
 from audit.writer import AuditWriter
 from trading.domain.catalog import AuditEventType, ReasonCode, Severity, StageName
+
+log = logging.getLogger(__name__)
 
 SUMMARY_MAX = 200
 
@@ -77,6 +81,9 @@ class AlertRaiser:
         self.dedupe_ms = dedupe_ms
         self._last: dict[tuple[str, str, str], tuple[int, int]] = {}  # key -> (raised_ms, repeats since)
         self._lock = threading.Lock()
+        # Called with each recorded alert (e.g. audit.panel_push.push_alert_to_panel, wired by
+        # runtrader when a shared channel layer exists); a failing push never fails the raise.
+        self.push: Callable[[dict[str, Any]], object] | None = None
         writer.add_alert_listener(self._show_writer_alert)
 
     def raise_alert(self, reason: ReasonCode | str, severity: Severity | str, summary: str, *,
@@ -93,13 +100,26 @@ class AlertRaiser:
         meta = dict(metadata or {})
         if repeats:
             meta["repeats"] = repeats
-        return self._writer.emit(
+        seq = self._writer.emit(
             AuditEventType.ALERT_RAISED, stage=stage_value, symbol=symbol, severity=severity,
             reasons=(reason,), cycle_id=self._context.cycle_id, decision_id=self._context.decision_id,
             order_intent_id=order_intent_id, wait=wait,
             data={"reason_code": reason.value, "severity": severity.value, "summary": summary,
                   "metadata": meta},
         )
+        if self.push is not None:
+            self._push({"ts_ms": self._writer.clock.now_ms(), "severity": severity.value, "reason_code": reason.value,
+                        "summary": summary, "stage": stage_value, "symbol": symbol, "count": 1 + repeats,
+                        "cycle_id": self._context.cycle_id, "decision_id": self._context.decision_id,
+                        "order_intent_id": order_intent_id})
+        return seq
+
+    def _push(self, alert: dict[str, Any]) -> None:
+        assert self.push is not None
+        try:
+            self.push(alert)
+        except Exception:  # noqa: BLE001 - the ALERT_RAISED record is what counts
+            log.warning("alert push failed", exc_info=True)
 
     def _repeats(self, reason: ReasonCode, severity: Severity, symbol: str) -> int | None:
         """Return None to merge this raise into the last one, else the repeats merged since it."""

@@ -133,3 +133,39 @@ def test_a_pushed_alert_without_a_catalog_reason_is_dropped(server: PanelServer,
     # The second push arrived, so the first (sent before it, same channel) was seen and dropped.
     assert [a["reason_code"] for a in alerts] == ["DISK_LOW_WARN"]
     assert not Alert.objects.exists()  # nothing was written: the push is display only
+
+
+def test_the_trader_pushes_its_alerts_to_open_panels(server: PanelServer, redis_server: RedisServer,  # noqa: F811
+                                                     tmp_path: Any) -> None:
+    from tests.integration.test_runtrader import _manage
+
+    assert _manage(tmp_path, "migrate", "-v", "0").returncode == 0
+    (tmp_path / "KILL_SWITCH").write_text("close_only\n")
+
+    async def run() -> list[SseEvent]:
+        events: list[SseEvent] = []
+        ready = asyncio.Event()
+
+        async def read() -> None:
+            async for ev in stream_events("127.0.0.1", server.port):
+                events.append(ev)
+                ready.set()
+
+        task = asyncio.create_task(read())
+        await asyncio.wait_for(ready.wait(), 10)
+        result = await asyncio.to_thread(_manage, tmp_path, "runtrader", "--cycles", "2",
+                                         REDIS_URL=redis_server.url(),
+                                         LIVESPOT_KILL_SWITCH_FILE=str(tmp_path / "KILL_SWITCH"))
+        assert result.returncode == 0, result.stderr[-2000:]
+        for _ in range(30):
+            if any(e.event == "alert" and "KILL_SWITCH_ACTIVE" in e.data for e in events):
+                break
+            await asyncio.sleep(0.1)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        return events
+
+    pushed = [json.loads(e.data) for e in asyncio.run(run()) if e.event == "alert"]
+    kill = [a for a in pushed if a["reason_code"] == "KILL_SWITCH_ACTIVE"]
+    assert kill and kill[0]["severity"] == "CRIT" and kill[0]["stage"]
+    assert not Alert.objects.filter(reason_code="KILL_SWITCH_ACTIVE").exists()  # it came by push, not this DB

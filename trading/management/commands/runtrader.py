@@ -50,6 +50,9 @@ class Command(BaseCommand):
         clock = SystemClock()
         audit = open_audit(new_run_id(clock), settings.MODE, clock, stream=self.stdout._out,
                            stage_display=config.console.stage_display, beep=config.console.beep)
+        if settings.REDIS_URL:  # a shared channel layer: every alert reaches open panels at once
+            from audit.panel_push import push_alert_to_panel
+            audit.alerts.push = push_alert_to_panel
         venue = build_venue(settings.EXCHANGE, settings.MODE, settings.BINANCE_API_KEY, settings.BINANCE_API_SECRET,
                             settings.SIM_URL)
         worker = TraderWorker(audit, config, str(config_path), audit_dir=Path(settings.AUDIT_DIR), limits=limits,
