@@ -210,3 +210,24 @@ def test_to_canonical_value_converts_decimals_enums_tuples_and_dataclasses() -> 
 def test_values_without_a_json_form_are_refused(value: object) -> None:
     with pytest.raises(TypeError):
         canonical_json(value)
+
+
+_json_leaf = (st.none() | st.booleans() | st.integers(min_value=-(2**53 - 1), max_value=2**53 - 1)
+              | st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12))
+_json = st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_json)
+def test_the_fast_path_is_byte_identical_to_rfc8785(value: object) -> None:
+    import rfc8785
+    assert canonical_json(value) == rfc8785.dumps(value)
+
+
+def test_values_the_fast_path_cannot_take_still_canonicalize() -> None:
+    import rfc8785
+    for value in ({"\u20ac": 1, "\U0001F600": 2, "\ufb33": 3, "a": 0}, {"x": 0.1}, [2**53 - 1, 4.5]):
+        assert canonical_json(value) == rfc8785.dumps(value)
+    with pytest.raises(ValueError):
+        canonical_json({"n": 2**53 + 1})

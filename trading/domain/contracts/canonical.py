@@ -15,11 +15,13 @@ from decimal import Context, Decimal, InvalidOperation, localcontext
 from enum import Enum
 from typing import Any
 
+import orjson
 import rfc8785
 
 from trading.domain.catalog.reasons import ReasonCode
 
 SHA256_HEX_RE = re.compile(r"^[0-9a-f]{64}$")
+_MAX_EXACT = 2**53 - 1  # RFC 8785 numbers are IEEE doubles: beyond this it refuses integers
 
 
 class ContractViolation(ValueError):
@@ -159,7 +161,45 @@ def canonical_json(obj: Any) -> bytes:
     Raises ValueError (rfc8785.CanonicalizationError) for NaN, infinities, integers beyond
     2**53 and strings that are not valid Unicode.
     """
-    return rfc8785.dumps(to_canonical_value(obj))
+    value = to_canonical_value(obj)
+    if _orjson_agrees(value):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # e.g. a string that is not valid Unicode: let rfc8785 name the problem
+            pass
+    return rfc8785.dumps(value)
+
+
+def _orjson_agrees(value: Any) -> bool:
+    """True when orjson's sorted output is byte-identical to RFC 8785 for `value` (JSON data).
+
+    They agree on null/true/false, strings (same escapes: backslash short forms for b, t, n, f, r,
+    lowercase u00xx escapes for other controls, everything else as UTF-8) and integers a double holds
+    exactly. They differ on floats (ECMAScript number formatting) and may differ on key order
+    for non-ASCII keys (RFC 8785 sorts by UTF-16 code units): those go through rfc8785. The
+    hashes of every contract are built from decimal strings and small ints, so the fast path is
+    the common one; a property test checks the two agree.
+    """
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str) or v is None or isinstance(v, bool):
+            continue
+        if isinstance(v, int):
+            if -_MAX_EXACT <= v <= _MAX_EXACT:
+                continue
+            return False
+        if isinstance(v, dict):
+            for k, item in v.items():
+                if not k.isascii():
+                    return False
+                stack.append(item)
+            continue
+        if isinstance(v, list):
+            stack.extend(v)
+            continue
+        return False  # floats and anything else
+    return True
 
 
 def sha256_hex(obj: Any) -> str:
