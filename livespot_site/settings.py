@@ -72,8 +72,12 @@ WEBUI_SSE_PING_MS = _int_range("WEBUI_SSE_PING_MS", 15_000, 100, 300_000)
 # process (the trader) can push alerts to every open panel stream.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # redis-py 8 defaults socket_timeout to 5 s, which aborts channels_redis's blocking BZPOPMIN
+    # (its own timeout is 5 s) and kills every idle consumer (channels_redis#422): a read timeout
+    # above the pop's keeps idle streams alive and still notices a dead Redis.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                  "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 2000}]}}}
+                                  "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 2000,
+                                                        "socket_timeout": 15}]}}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 

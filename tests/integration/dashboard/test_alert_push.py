@@ -106,8 +106,10 @@ def test_a_pushed_alert_reaches_sse_and_websocket_clients_at_once(server: PanelS
     assert [(a.reason_code, a.count) for a in snap.alerts_active] == [("DISK_LOW_DEGRADE", 1)]
 
 
-def test_a_pushed_alert_without_a_catalog_reason_is_dropped(server: PanelServer,
-                                                            redis_server: RedisServer) -> None:  # noqa: F811
+def sse_while(server: PanelServer, act: Callable[[], object], until: Callable[[list[SseEvent]], bool],
+              polls: int = 50) -> list[SseEvent]:
+    """Open one SSE stream, run `act` (in a thread) once it delivered its first event, then collect
+    until `until(events)` or `polls` x 0.1 s; return every event seen."""
     async def run() -> list[SseEvent]:
         events: list[SseEvent] = []
         ready = asyncio.Event()
@@ -119,17 +121,26 @@ def test_a_pushed_alert_without_a_catalog_reason_is_dropped(server: PanelServer,
 
         task = asyncio.create_task(read())
         await asyncio.wait_for(ready.wait(), 10)
-        await asyncio.to_thread(push, redis_server, dict(ALERT, reason_code="NOT_A_CODE"))
-        await asyncio.to_thread(push, redis_server, dict(ALERT, reason_code="DISK_LOW_WARN", severity="WARN"))
-        for _ in range(50):
-            if any(e.event == "alert" for e in events):
+        await asyncio.to_thread(act)
+        for _ in range(polls):
+            if until(events):
                 break
             await asyncio.sleep(0.1)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         return events
 
-    alerts = [json.loads(e.data) for e in asyncio.run(run()) if e.event == "alert"]
+    return asyncio.run(run())
+
+
+def test_a_pushed_alert_without_a_catalog_reason_is_dropped(server: PanelServer,
+                                                            redis_server: RedisServer) -> None:  # noqa: F811
+    def act() -> None:
+        push(redis_server, dict(ALERT, reason_code="NOT_A_CODE"))
+        push(redis_server, dict(ALERT, reason_code="DISK_LOW_WARN", severity="WARN"))
+
+    events = sse_while(server, act, lambda evs: any(e.event == "alert" for e in evs))
+    alerts = [json.loads(e.data) for e in events if e.event == "alert"]
     # The second push arrived, so the first (sent before it, same channel) was seen and dropped.
     assert [a["reason_code"] for a in alerts] == ["DISK_LOW_WARN"]
     assert not Alert.objects.exists()  # nothing was written: the push is display only
@@ -137,35 +148,21 @@ def test_a_pushed_alert_without_a_catalog_reason_is_dropped(server: PanelServer,
 
 def test_the_trader_pushes_its_alerts_to_open_panels(server: PanelServer, redis_server: RedisServer,  # noqa: F811
                                                      tmp_path: Any) -> None:
+    """The trader boots for several seconds before its first alert: the stream must survive that idle
+    time on the channel layer too (redis-py 8's 5 s socket timeout used to kill it, see settings)."""
     from tests.integration.test_runtrader import _manage
 
     assert _manage(tmp_path, "migrate", "-v", "0").returncode == 0
     (tmp_path / "KILL_SWITCH").write_text("close_only\n")
 
-    async def run() -> list[SseEvent]:
-        events: list[SseEvent] = []
-        ready = asyncio.Event()
-
-        async def read() -> None:
-            async for ev in stream_events("127.0.0.1", server.port):
-                events.append(ev)
-                ready.set()
-
-        task = asyncio.create_task(read())
-        await asyncio.wait_for(ready.wait(), 10)
-        result = await asyncio.to_thread(_manage, tmp_path, "runtrader", "--cycles", "2",
-                                         REDIS_URL=redis_server.url(),
-                                         LIVESPOT_KILL_SWITCH_FILE=str(tmp_path / "KILL_SWITCH"))
+    def act() -> None:
+        result = _manage(tmp_path, "runtrader", "--cycles", "2", REDIS_URL=redis_server.url(),
+                         LIVESPOT_KILL_SWITCH_FILE=str(tmp_path / "KILL_SWITCH"))
         assert result.returncode == 0, result.stderr[-2000:]
-        for _ in range(30):
-            if any(e.event == "alert" and "KILL_SWITCH_ACTIVE" in e.data for e in events):
-                break
-            await asyncio.sleep(0.1)
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        return events
 
-    pushed = [json.loads(e.data) for e in asyncio.run(run()) if e.event == "alert"]
+    events = sse_while(server, act, lambda evs: any(e.event == "alert" and "KILL_SWITCH_ACTIVE" in e.data
+                                                    for e in evs), polls=30)
+    pushed = [json.loads(e.data) for e in events if e.event == "alert"]
     kill = [a for a in pushed if a["reason_code"] == "KILL_SWITCH_ACTIVE"]
     assert kill and kill[0]["severity"] == "CRIT" and kill[0]["stage"]
     assert not Alert.objects.filter(reason_code="KILL_SWITCH_ACTIVE").exists()  # it came by push, not this DB

@@ -80,7 +80,8 @@ def test_a_bounded_run_opens_and_closes_a_protected_position(run: Any) -> None:
         assert Decimal(intent["stop_price"]) < Decimal(entry[0]["price"]) < Decimal(intent["price"])
         assert Decimal(take["price"]) == Decimal(intent["price"])
         # The exit: a leg of that OCO filled (take profit above, stop below), or the time stop sold at market.
-        fills = _rows(tmp, f"SELECT * FROM fills WHERE symbol = '{pos['symbol']}'")
+        fills = _rows(tmp, f"SELECT * FROM fills WHERE symbol = '{pos['symbol']}' "  # this position's own
+                           f"AND ts_ms BETWEEN {pos['opened_ts_ms']} AND {pos['closed_ts_ms']}")
         leg_ids = {o["clientOrderId"] for x in listed for o in x["orders"]}
         time_stops = {r["client_order_id"] for r in _rows(
             tmp, f"SELECT client_order_id FROM order_intents WHERE symbol = '{pos['symbol']}' AND kind = 'EXIT_MARKET'")}
