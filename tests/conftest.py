@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.audit import WriterFactory
+from tests.support.sim_trade_run import sim_trade_run  # noqa: F401 - the session fixture
 
 
 @pytest.fixture

@@ -22,11 +22,10 @@ from dashboard.schema import DashboardSnapshot, OrdersResponse
 from dashboard.sse_client import collect
 from tests.integration.dashboard.contract import assert_fields, numbers, parse
 from tests.integration.dashboard.panel_server import PanelServer
-from tests.integration.test_runtrader import _env, _manage
+from tests.support.sim_trade_run import TradeRun
 
 pytestmark = pytest.mark.slow
 
-DURATION = "40s"  # 200 minutes of the simulator's clock: the e2e test's run, with a closed trade
 MODE = "PAPER"
 
 
@@ -48,11 +47,8 @@ class SimRun:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimRun]:
-    tmp = tmp_path_factory.mktemp("panel-sim-run")
-    assert _manage(tmp, "migrate", "-v", "0").returncode == 0
-    result = _manage(tmp, "runtrader", "--duration", DURATION, MODE=MODE)
-    assert result.returncode == 0, result.stderr[-3000:]
+def run(sim_trade_run: TradeRun) -> Iterator[SimRun]:
+    tmp, result = sim_trade_run.tmp, sim_trade_run.result
     server = PanelServer(tmp, str(tmp / "db.sqlite3"), mode=MODE, interval_ms=400).start()
     sim = SimRun(tmp / "db.sqlite3", server)
     # What the contract is checked on: the run must have produced every kind of row.

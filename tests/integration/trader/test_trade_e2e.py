@@ -8,22 +8,18 @@ the simulator says it executed: same client ids, same trade ids, quantities, pri
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.integration.test_runtrader import ROOT, _env, _manage
+from tests.support.sim_trade_run import TradeRun
 
 pytestmark = pytest.mark.slow
 
-WRAPPER = Path(__file__).with_name("sim_record_run.py")
-DURATION = "40s"  # 200 minutes of the simulator's clock (SimOptions.speed 300)
 
 
 def _rows(tmp: Path, sql: str) -> list[sqlite3.Row]:
@@ -36,14 +32,8 @@ def _rows(tmp: Path, sql: str) -> list[sqlite3.Row]:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], subprocess.CompletedProcess[str]]:
-    tmp = tmp_path_factory.mktemp("trade")
-    assert _manage(tmp, "migrate", "-v", "0").returncode == 0
-    record = tmp / "sim-record.json"
-    result = subprocess.run([sys.executable, str(WRAPPER), str(record), "--duration", DURATION],
-                            cwd=ROOT, env=_env(tmp), capture_output=True, text=True, timeout=150)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return tmp, json.loads(record.read_text()), result
+def run(sim_trade_run: TradeRun) -> tuple[Path, dict[str, Any], subprocess.CompletedProcess[str]]:
+    return sim_trade_run.tmp, sim_trade_run.sim, sim_trade_run.result
 
 
 def test_a_bounded_run_opens_and_closes_a_protected_position(run: Any) -> None:
