@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
 	$(PY) -m pip install --quiet -e '.[dev]' 2>&1 | grep -v "is ignored" || true
-	$(PY) -c "import django, rfc8785, orjson, pytest_django, hypothesis" 
+	$(PY) -c "import django, rfc8785, orjson, pytest_django, hypothesis, xdist"
 	@touch $(STAMP)
 
 migrate: $(STAMP)
@@ -21,8 +21,10 @@ migrate: $(STAMP)
 run: migrate
 	$(PY) manage.py runstack
 
+# Two workers, one test file each at a time: most integration tests wait on real processes
+# (trader, simulator, daphne, redis, postgres), so two overlap well even on two cores.
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: migrate
 	$(PY) manage.py bench audit
