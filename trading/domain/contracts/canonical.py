@@ -127,7 +127,16 @@ def to_canonical_value(obj: Any) -> Any:
     `to_dict()` (our frozen contracts) are converted through it, other dataclasses field by field.
     Raises TypeError for anything that has no JSON form.
     """
-    if obj is None or isinstance(obj, bool):
+    t = type(obj)  # exact types first: the common case of every hash, without ABC checks
+    if t is str or t is int or t is bool or obj is None:
+        return obj
+    if t is Decimal:
+        return dec_str(obj)
+    if t is dict:
+        return {_canonical_key(k): to_canonical_value(v) for k, v in obj.items()}
+    if t is list or t is tuple:
+        return [to_canonical_value(v) for v in obj]
+    if isinstance(obj, bool):
         return obj
     if isinstance(obj, Enum):
         return to_canonical_value(obj.value)
