@@ -11,35 +11,18 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from tests.support.redis_server import RedisServer, start_redis
+from tests.support.standalone_sim import SIM_SYMBOLS, sim_url  # noqa: F401 - the fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-SIM_SYMBOLS = 4
 RUNS = 2  # every job at least twice: the second report run must be skipped, not duplicated
 CONFIG = '[universe]\nmin_quote_volume_24h = "0"\n\n[topn]\nn = 10\n'
-
-
-@pytest.fixture(scope="module")
-def sim_url() -> Iterator[str]:
-    """A simulator on 127.0.0.1 taking the configured (canary) API keys, shared by the module."""
-    from trading.exchange.sim.server import Credentials
-    from trading.exchange.sim.server.standalone import StandaloneOptions, build_server
-
-    server = build_server(StandaloneOptions(port=0, seed=3, symbols=SIM_SYMBOLS),
-                          Credentials(settings.BINANCE_API_KEY, settings.BINANCE_API_SECRET))
-    server.start_in_thread()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.stop_thread()
 
 
 def _env(tmp: Path, sim_url: str, **extra: str) -> dict[str, str]:

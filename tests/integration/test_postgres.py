@@ -11,31 +11,15 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from tests.support.postgres_server import PostgresServer, postgres_server  # noqa: F401 - fixture
+from tests.support.standalone_sim import SIM_SYMBOLS, sim_url  # noqa: F401 - the fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-SIM_SYMBOLS = 4
-
-
-@pytest.fixture(scope="module")
-def sim_url() -> Iterator[str]:
-    from trading.exchange.sim.server import Credentials
-    from trading.exchange.sim.server.standalone import StandaloneOptions, build_server
-
-    server = build_server(StandaloneOptions(port=0, seed=3, symbols=SIM_SYMBOLS),
-                          Credentials(settings.BINANCE_API_KEY, settings.BINANCE_API_SECRET))
-    server.start_in_thread()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.stop_thread()
 
 
 def _env(tmp: Path, pg: PostgresServer, sim_url: str) -> dict[str, str]:
