@@ -108,16 +108,16 @@ class AlertRaiser:
                   "metadata": meta},
         )
         if self.push is not None:
-            self._push({"ts_ms": self._writer.clock.now_ms(), "severity": severity.value, "reason_code": reason.value,
+            self._push(self.push, {"ts_ms": self._writer.clock.now_ms(), "severity": severity.value, "reason_code": reason.value,
                         "summary": summary, "stage": stage_value, "symbol": symbol, "count": 1 + repeats,
                         "cycle_id": self._context.cycle_id, "decision_id": self._context.decision_id,
                         "order_intent_id": order_intent_id})
         return seq
 
-    def _push(self, alert: dict[str, Any]) -> None:
-        assert self.push is not None
+    @staticmethod
+    def _push(push: Callable[[dict[str, Any]], object], alert: dict[str, Any]) -> None:
         try:
-            self.push(alert)
+            push(alert)
         except Exception:  # noqa: BLE001 - the ALERT_RAISED record is what counts
             log.warning("alert push failed", exc_info=True)
 

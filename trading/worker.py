@@ -126,7 +126,7 @@ class TraderWorker:
         if self.cycle is not None:
             self.cycle.begin()
             self.jobs.tick()  # before the stages, so this tick's scan reads a ranking made just now
-            self.trade_once(begun=True)
+            self.trade_once()
         now = self.clock.now_ms()
         self.state.cycles += 1
         self.state.last_cycle_ms = now
@@ -145,8 +145,8 @@ class TraderWorker:
                         stage_since_ms=ctx.stage_since_ms, sys_mode=sm.mode.value, sys_mode_since_ms=sm.since_ms,
                         active_reasons=[r.value for r in sm.active_reasons])
 
-    def trade_once(self, begun: bool = False) -> bool:
-        """Run the cycle's stages in order (design §4); True if any did work.
+    def trade_once(self) -> bool:
+        """Run the cycle's stages in order (design §4), the cycle already begun; True if any did work.
 
         A stage that fails on the exchange does not end the process: the fault policy alerts and
         degrades, the rest of the tick is skipped except position management (protection first),
@@ -155,8 +155,6 @@ class TraderWorker:
         """
         c, faults = self.cycle, self.faults
         assert c is not None and faults is not None
-        if not begun:
-            c.begin()
         steps = (c.scan, c.attach, c.update_state, c.decide, c.execute, c.manage, c.reconcile)
         did = failed = False
         for step in steps:

@@ -41,7 +41,7 @@ from trading.jobs.topn import latest_topn
 from trading.models.choices import ReconcileTrigger
 from trading.services import ServiceContext, open_position, open_positions
 from trading.services.reconcile import latest_reconcile_run
-from trading.services.sysmode_glue import on_drift, on_rate_limit_over
+from trading.services.sysmode_glue import on_drift
 from trading.sysmode import SysModeController
 
 R, S = ReasonCode, StageName
@@ -288,8 +288,6 @@ class TraderCycle:
                 did |= self.pm.on_execution_report(event)
         did |= self.executor.resolve_unknown_intents()
         did |= self.executor.expire_entries()
-        if self.executor.gate.allows_entries(self.clock.now_ms()):
-            on_rate_limit_over(self.ctx)
         # halt_all: no voluntary exit (time stop); protection is still synced and re-placed.
         self.pm.max_hold_ms = None if self.halts_exits() else self.config.risk.max_hold_s * 1000
         did |= self.pm.manage_positions(self.mem.plans)
