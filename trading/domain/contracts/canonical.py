@@ -44,19 +44,18 @@ def dec_str(d: Decimal) -> str:
         raise TypeError(f"dec_str needs a Decimal, got {type(d).__name__}")
     if not d.is_finite():
         raise ValueError(f"{d} has no canonical decimal form")
-    if d.is_zero():
-        return "0"
-    sign, digits, exponent = d.as_tuple()
-    assert isinstance(exponent, int)  # finite, checked above
-    # Strip trailing zeros by hand: Decimal.normalize() would round to the context precision.
-    while len(digits) > 1 and digits[-1] == 0:
-        digits = digits[:-1]
-        exponent += 1
-    return format(Decimal((sign, digits, exponent)), "f")
+    # Fixed-point text, then trailing fractional zeros off by hand (Decimal.normalize() would
+    # round to the context precision); integer zeros stay, so 1E+3 is "1000".
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def require_positive_decimal(value: object, name: str) -> None:
     """Raise ContractViolation unless `value` is a finite Decimal greater than zero."""
+    if type(value) is Decimal and value.is_finite() and value > 0:
+        return  # the hot path: no message is formatted unless one is raised
     require(isinstance(value, Decimal), f"{name} must be a Decimal, got {type(value).__name__}")
     assert isinstance(value, Decimal)
     require(value.is_finite() and value > 0, f"{name} must be finite and > 0, got {value}")
@@ -64,6 +63,8 @@ def require_positive_decimal(value: object, name: str) -> None:
 
 def require_int(value: object, name: str, minimum: int | None = 0) -> None:
     """Raise ContractViolation unless `value` is an int (not a bool) and at least `minimum`."""
+    if type(value) is int and (minimum is None or value >= minimum):
+        return
     require(isinstance(value, int) and not isinstance(value, bool), f"{name} must be an int")
     assert isinstance(value, int)
     require(minimum is None or value >= minimum, f"{name} must be >= {minimum}, got {value}")
@@ -71,6 +72,8 @@ def require_int(value: object, name: str, minimum: int | None = 0) -> None:
 
 def require_text(value: object, name: str) -> None:
     """Raise ContractViolation unless `value` is a non-empty string without surrounding spaces."""
+    if type(value) is str and value and value == value.strip():
+        return
     require(isinstance(value, str) and value != "", f"{name} must be a non-empty string")
     assert isinstance(value, str)
     require(value == value.strip(), f"{name} must not start or end with whitespace")
@@ -133,27 +136,73 @@ def to_canonical_value(obj: Any) -> Any:
     if t is Decimal:
         return dec_str(obj)
     if t is dict:
-        return {_canonical_key(k): to_canonical_value(v) for k, v in obj.items()}
+        return {k if type(k) is str else _canonical_key(k): to_canonical_value(v) for k, v in obj.items()}
     if t is list or t is tuple:
         return [to_canonical_value(v) for v in obj]
-    if isinstance(obj, bool):
+    kind = _KINDS.get(t)
+    if kind is None:
+        kind = _KINDS[t] = _kind_of(t)
+    if kind is _Kind.ENUM:
+        return to_canonical_value(obj._value_)
+    if kind is _Kind.SCALAR:
         return obj
-    if isinstance(obj, Enum):
-        return to_canonical_value(obj.value)
-    if isinstance(obj, (int, float, str)):
-        return obj
-    if isinstance(obj, Decimal):
+    if kind is _Kind.DECIMAL:
         return dec_str(obj)
-    if isinstance(obj, Mapping):
+    if kind is _Kind.MAPPING:
         return {_canonical_key(k): to_canonical_value(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
+    if kind is _Kind.SEQUENCE:
         return [to_canonical_value(v) for v in obj]
     to_dict = getattr(obj, "to_dict", None)
     if callable(to_dict):
         return to_canonical_value(to_dict())
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_canonical_value(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    raise TypeError(f"{type(obj).__name__} has no canonical JSON form")
+    if kind is _Kind.DATACLASS:
+        return {name: to_canonical_value(getattr(obj, name)) for name in field_names(t)}
+    raise TypeError(f"{t.__name__} has no canonical JSON form")
+
+
+class _Kind(Enum):
+    ENUM = 1
+    SCALAR = 2  # bool, int, float, str and their subclasses
+    DECIMAL = 3
+    MAPPING = 4
+    SEQUENCE = 5  # list and tuple subclasses
+    OTHER = 6  # to_dict() when the object has one, else no JSON form
+    DATACLASS = 7  # to_dict() when the object has one, else field by field
+
+
+_KINDS: dict[type, _Kind] = {}  # the first match of to_canonical_value's order, per exact type
+
+
+def _kind_of(t: type) -> _Kind:
+    if issubclass(t, bool):
+        return _Kind.SCALAR
+    if issubclass(t, Enum):
+        return _Kind.ENUM
+    if issubclass(t, (int, float, str)):
+        return _Kind.SCALAR
+    if issubclass(t, Decimal):
+        return _Kind.DECIMAL
+    if issubclass(t, Mapping):
+        return _Kind.MAPPING
+    if issubclass(t, (list, tuple)):
+        return _Kind.SEQUENCE
+    return _Kind.DATACLASS if dataclasses.is_dataclass(t) else _Kind.OTHER
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """Return the names of a dataclass's fields, in order (cached: `dataclasses.fields` is slow)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def fields_dict(obj: Any) -> dict[str, Any]:
+    """Return a frozen contract dataclass as JSON-ready data: every field through `to_canonical_value`."""
+    return {name: to_canonical_value(getattr(obj, name)) for name in field_names(type(obj))}
 
 
 def _canonical_key(key: Any) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from trading.domain.catalog.reasons import ReasonCode
 from trading.domain.contracts.canonical import (
     ContractViolation,
+    fields_dict,
     is_sha256_hex,
     on_grid,
     parse_decimal,
@@ -28,7 +29,6 @@ from trading.domain.contracts.canonical import (
     require_positive_decimal,
     require_text,
     sha256_hex,
-    to_canonical_value,
 )
 
 DECISION_ID_RE = re.compile(r"^d-[0-9a-f]{32}$")
@@ -59,10 +59,6 @@ class EntryOrderType(StrEnum):
     LIMIT_MAKER = "LIMIT_MAKER"
 
 
-def _fields_dict(obj: Any) -> dict[str, Any]:
-    return {f.name: to_canonical_value(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-
-
 @dataclass(frozen=True, slots=True)
 class DecisionConstraints:
     """The symbol filters the plans were quantized for; filters_hash is SymbolFilters.filters_hash."""
@@ -89,7 +85,7 @@ class DecisionConstraints:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form (decimals as strings)."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> DecisionConstraints:
@@ -132,7 +128,7 @@ class EntryPlan:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form (decimals as strings)."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> EntryPlan:
@@ -191,7 +187,7 @@ class ExitPlan:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form (decimals as strings, absent options as null)."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ExitPlan:
@@ -224,7 +220,7 @@ class Costs:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form, total included."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Costs:
@@ -292,7 +288,7 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form: decimals as strings, enums as values, plans nested."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Decision:
@@ -334,14 +330,17 @@ def _check_identity(d: Decision) -> None:
 def _check_plans_for_intent(d: Decision) -> None:
     require(isinstance(d.intent, DecisionIntent), "intent must be a DecisionIntent")
     require(isinstance(d.side, Side), "side must be a Side")
-    require(isinstance(d.exit_plan, ExitPlan), f"{d.intent} requires an exit_plan")
+    if not (isinstance(d.exit_plan, ExitPlan)):
+        raise ContractViolation(f"{d.intent} requires an exit_plan")
     if d.intent is DecisionIntent.ENTRY:
         require(isinstance(d.entry_plan, EntryPlan), "ENTRY requires an entry_plan")
         # Spot is long only: we buy to enter and sell to get out or to protect.
         require(d.side is Side.BUY, "ENTRY must be BUY (spot is long only)")
     else:
-        require(d.entry_plan is None, f"{d.intent} must not carry an entry_plan")
-        require(d.side is Side.SELL, f"{d.intent} must be SELL (spot is long only)")
+        if not (d.entry_plan is None):
+            raise ContractViolation(f"{d.intent} must not carry an entry_plan")
+        if not (d.side is Side.SELL):
+            raise ContractViolation(f"{d.intent} must be SELL (spot is long only)")
 
 
 def _check_prices(d: Decision) -> None:
@@ -357,7 +356,8 @@ def _check_prices(d: Decision) -> None:
         require(act is None or act > entry, "trailing_activation_price must be above the entry price")
         prices["entry_plan.price"] = entry
     for name, price in prices.items():
-        require(on_grid(price, tick), f"{name} {price} is not on the tick grid {tick}")
+        if not (on_grid(price, tick)):
+            raise ContractViolation(f"{name} {price} is not on the tick grid {tick}")
 
 
 def _check_sizes(d: Decision) -> None:
@@ -367,8 +367,10 @@ def _check_sizes(d: Decision) -> None:
     close_qty = d.exit_plan.close_qty
     for name, qty in (("entry_plan.qty", entry_qty), ("exit_plan.close_qty", close_qty)):
         if qty is not None:
-            require(on_grid(qty, c.step_size), f"{name} {qty} is not on the step grid {c.step_size}")
-            require(qty >= c.min_qty, f"{name} {qty} is below min_qty {c.min_qty}")
+            if not (on_grid(qty, c.step_size)):
+                raise ContractViolation(f"{name} {qty} is not on the step grid {c.step_size}")
+            if not (qty >= c.min_qty):
+                raise ContractViolation(f"{name} {qty} is below min_qty {c.min_qty}")
     if entry_qty is not None and close_qty is not None:
         require(close_qty <= entry_qty, "exit_plan.close_qty must not exceed entry_plan.qty")
     if d.entry_plan is not None:
@@ -381,7 +383,8 @@ def _check_sizes(d: Decision) -> None:
 
 
 def _check_notional(what: str, notional: Decimal, c: DecisionConstraints) -> None:
-    require(notional >= c.min_notional, f"{what} notional {notional} is below min_notional {c.min_notional}")
+    if not (notional >= c.min_notional):
+        raise ContractViolation(f"{what} notional {notional} is below min_notional {c.min_notional}")
     require(c.max_notional is None or notional <= c.max_notional,
             f"{what} notional {notional} is above max_notional {c.max_notional}")
 

@@ -5,17 +5,17 @@ built by us, whose decision_id was recomputed from its new content.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from trading.domain.catalog.panel import AIGateVerdict
 from trading.domain.catalog.reasons import ReasonCode
 from trading.domain.contracts.canonical import (
+    ContractViolation,
+    fields_dict,
     is_sha256_hex,
     require,
     require_int,
-    to_canonical_value,
 )
 from trading.domain.contracts.decision import Decision
 
@@ -64,7 +64,7 @@ class AIGateResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form; modified_decision nested via Decision.to_dict()."""
-        return {f.name: to_canonical_value(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return fields_dict(self)
 
 
 def _check_fields(r: AIGateResult) -> None:
@@ -99,7 +99,8 @@ def _check_verdict(r: AIGateResult) -> None:
     is_error = r.verdict is _V.ERROR
     require(bool(r.error_kind) == is_error, "error_kind is set iff the verdict is ERROR")
     if is_error or r.verdict is _V.BLOCK:
-        require(len(r.reasons) > 0, f"{r.verdict} needs at least one reason")
+        if not (len(r.reasons) > 0):
+            raise ContractViolation(f"{r.verdict} needs at least one reason")
     require(not r.modify_applied or r.verdict is _V.MODIFY, "modify_applied needs verdict MODIFY")
     applied = r.verdict is _V.MODIFY and r.modify_applied
     require((r.modified_decision is not None) == applied,

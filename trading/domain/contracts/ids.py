@@ -6,12 +6,13 @@ operator (and startup recovery) can tell livespot's orders from manual ones.
 """
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from datetime import UTC, datetime
 
 from trading.domain.clock import Clock
-from trading.domain.contracts.canonical import require, require_int, require_text, sha256_hex
+from trading.domain.contracts.canonical import ContractViolation, require_int, require_text, sha256_hex
 
 CLIENT_ORDER_ID_RE = re.compile(r"^[a-zA-Z0-9-_]{1,36}$")
 CLIENT_ORDER_ID_PREFIX = "ls"
@@ -32,6 +33,13 @@ def order_intent_id_for(decision_id: str, kind: str, attempt: int = 0) -> str:
     require_text(decision_id, "decision_id")
     require_text(kind, "kind")
     require_int(attempt, "attempt")
+    return _intent_id(str(decision_id), str(kind), attempt)
+
+
+# Ids are pure functions of short strings, and every intent is checked against its ids again when
+# it is built, moved to a new state or loaded: remembering the recent ones saves hashing them anew.
+@functools.lru_cache(maxsize=4096)
+def _intent_id(decision_id: str, kind: str, attempt: int) -> str:
     return "oi-" + sha256_hex({"decision_id": decision_id, "kind": kind, "attempt": attempt})[:32]
 
 
@@ -42,7 +50,13 @@ def client_order_id_for(order_intent_id: str, leg: str = "") -> str:
     Raises ContractViolation for an empty intent id or a leg that is not 0-5 of [a-z0-9].
     """
     require_text(order_intent_id, "order_intent_id")
-    require(bool(LEG_RE.match(leg)), f"leg must be 0-5 characters of [a-z0-9], got {leg!r}")
+    if not (isinstance(leg, str) and bool(LEG_RE.match(leg))):
+        raise ContractViolation(f"leg must be 0-5 characters of [a-z0-9], got {leg!r}")
+    return _client_order_id(str(order_intent_id), str(leg))
+
+
+@functools.lru_cache(maxsize=4096)
+def _client_order_id(order_intent_id: str, leg: str) -> str:
     digest = sha256_hex({"order_intent_id": order_intent_id, "leg": leg})[:_CLIENT_HASH_HEX]
     return CLIENT_ORDER_ID_PREFIX + digest + (f"_{leg}" if leg else "")
 

@@ -16,6 +16,8 @@ from typing import Any
 from trading.domain.catalog.panel import IntentState
 from trading.domain.catalog.reasons import ReasonCode
 from trading.domain.contracts.canonical import (
+    ContractViolation,
+    fields_dict,
     parse_decimal,
     parse_optional_decimal,
     parse_reason_code,
@@ -23,7 +25,6 @@ from trading.domain.contracts.canonical import (
     require_int,
     require_positive_decimal,
     require_text,
-    to_canonical_value,
 )
 from trading.domain.contracts.decision import TRAILING_DELTA_MAX_BPS, TRAILING_DELTA_MIN_BPS, Side
 from trading.domain.contracts.ids import CLIENT_ORDER_ID_RE, client_order_id_for, order_intent_id_for
@@ -135,7 +136,7 @@ class OrderIntent:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form (decimals as strings, enums as values)."""
-        return {f.name: to_canonical_value(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return fields_dict(self)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> OrderIntent:
@@ -174,8 +175,10 @@ def _check_ids(i: OrderIntent) -> None:
 def _check_kind(i: OrderIntent) -> None:
     side, types = _KIND_RULES[i.kind]
     require(isinstance(i.side, Side), "side must be a Side")
-    require(side is None or i.side is side, f"{i.kind} must be {side} (spot is long only)")
-    require(i.order_type in types, f"{i.kind} cannot use order type {i.order_type}")
+    if not (side is None or i.side is side):
+        raise ContractViolation(f"{i.kind} must be {side} (spot is long only)")
+    if not (i.order_type in types):
+        raise ContractViolation(f"{i.kind} cannot use order type {i.order_type}")
     require_positive_decimal(i.qty, "qty")
     is_cancel = i.kind is IntentKind.CANCEL
     require(bool(i.target_client_order_id) == is_cancel, "target_client_order_id is set iff kind is CANCEL")
@@ -198,9 +201,11 @@ def _check_prices(i: OrderIntent) -> None:
     names = ("price", "stop_price", "stop_limit_price")
     for name, value, need in zip(names, given, _PRICES_NEEDED[i.order_type]):
         if value is None:
-            require(not need or (optional_stop and name == "stop_price"), f"{i.order_type} needs {name}")
+            if not (not need or (optional_stop and name == "stop_price")):
+                raise ContractViolation(f"{i.order_type} needs {name}")
         else:
-            require(need, f"{i.order_type} takes no {name}")
+            if not (need):
+                raise ContractViolation(f"{i.order_type} takes no {name}")
             require_positive_decimal(value, name)
     if i.order_type is OrderType.OCO:
         assert i.price is not None and i.stop_price is not None and i.stop_limit_price is not None

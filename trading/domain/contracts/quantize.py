@@ -9,7 +9,6 @@ An order that no longer fits the filters after rounding is refused, never nudged
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from trading.domain.catalog.reasons import ReasonCode
-from trading.domain.contracts.canonical import on_grid, sha256_hex, to_canonical_value
+from trading.domain.contracts.canonical import fields_dict, on_grid, sha256_hex
 from trading.domain.contracts.decision import DecisionConstraints, Side
 
 
@@ -100,7 +99,7 @@ class SymbolFilters:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form (decimals as strings, off bounds as null)."""
-        return {f.name: to_canonical_value(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return fields_dict(self)
 
     def constraints(self) -> DecisionConstraints:
         """Return the DecisionConstraints a Decision on this symbol carries.
@@ -207,7 +206,7 @@ class QuantizedOrder:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form (decimals as strings)."""
-        return {f.name: to_canonical_value(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return fields_dict(self)
 
 
 def quantize_order(side: Side, price: Decimal, qty: Decimal, f: SymbolFilters, *,

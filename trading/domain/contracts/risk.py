@@ -1,14 +1,13 @@
 """RiskVerdict: the deterministic final word on a decision (000: risk may block what the AI allowed)."""
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from trading.domain.catalog.panel import RiskOutcome
 from trading.domain.catalog.reasons import ReasonCode
-from trading.domain.contracts.canonical import require, require_int, require_text, to_canonical_value
+from trading.domain.contracts.canonical import fields_dict, require, require_int, require_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,4 +77,4 @@ class RiskVerdict:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form."""
-        return {f.name: to_canonical_value(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return fields_dict(self)
