@@ -130,34 +130,58 @@ def to_canonical_value(obj: Any) -> Any:
     `to_dict()` (our frozen contracts) are converted through it, other dataclasses field by field.
     Raises TypeError for anything that has no JSON form.
     """
+    return _canonical(obj, False)
+
+
+class _NotExact(Exception):
+    """The value holds something orjson may render differently from RFC 8785 (see `canonical_json`)."""
+
+
+def _canonical(obj: Any, exact: bool) -> Any:
+    # `exact`: also refuse (_NotExact) floats, integers beyond 2**53 and keys that are not ASCII
+    # strings, so one walk both converts the value and proves orjson's bytes are RFC 8785's.
     t = type(obj)  # exact types first: the common case of every hash, without ABC checks
-    if t is str or t is int or t is bool or obj is None:
+    if t is str or t is bool or obj is None:
+        return obj
+    if t is int:
+        if exact and not -_MAX_EXACT <= obj <= _MAX_EXACT:
+            raise _NotExact
         return obj
     if t is Decimal:
         return dec_str(obj)
     if t is dict:
-        return {k if type(k) is str else _canonical_key(k): to_canonical_value(v) for k, v in obj.items()}
+        if exact:
+            return {_exact_key(k): _canonical(v, True) for k, v in obj.items()}
+        return {k if type(k) is str else _canonical_key(k): _canonical(v, False) for k, v in obj.items()}
     if t is list or t is tuple:
-        return [to_canonical_value(v) for v in obj]
+        return [_canonical(v, exact) for v in obj]
     kind = _KINDS.get(t)
     if kind is None:
         kind = _KINDS[t] = _kind_of(t)
     if kind is _Kind.ENUM:
-        return to_canonical_value(obj._value_)
+        return _canonical(obj._value_, exact)
     if kind is _Kind.SCALAR:
+        if exact and (isinstance(obj, float) or (isinstance(obj, int) and not -_MAX_EXACT <= obj <= _MAX_EXACT)):
+            raise _NotExact
         return obj
     if kind is _Kind.DECIMAL:
         return dec_str(obj)
     if kind is _Kind.MAPPING:
-        return {_canonical_key(k): to_canonical_value(v) for k, v in obj.items()}
+        return _canonical(dict(obj.items()), exact)
     if kind is _Kind.SEQUENCE:
-        return [to_canonical_value(v) for v in obj]
+        return [_canonical(v, exact) for v in obj]
     to_dict = getattr(obj, "to_dict", None)
     if callable(to_dict):
-        return to_canonical_value(to_dict())
+        return _canonical(to_dict(), exact)
     if kind is _Kind.DATACLASS:
-        return {name: to_canonical_value(getattr(obj, name)) for name in field_names(t)}
+        return _canonical({name: getattr(obj, name) for name in field_names(t)}, exact)
     raise TypeError(f"{t.__name__} has no canonical JSON form")
+
+
+def _exact_key(key: Any) -> str:
+    if type(key) is str and key.isascii():
+        return key
+    raise _NotExact  # an enum key, a non-ASCII key (RFC 8785 sorts by UTF-16 units) or no key at all
 
 
 class _Kind(Enum):
@@ -218,46 +242,22 @@ def canonical_json(obj: Any) -> bytes:
 
     Raises ValueError (rfc8785.CanonicalizationError) for NaN, infinities, integers beyond
     2**53 and strings that are not valid Unicode.
+
+    orjson with sorted keys gives RFC 8785's bytes for null/true/false, strings (same escapes:
+    backslash short forms for b, t, n, f, r, lowercase u00xx escapes for other controls,
+    everything else as UTF-8), integers a double holds exactly and ASCII keys. Floats (ECMAScript
+    number formatting), larger integers and non-ASCII keys (RFC 8785 sorts by UTF-16 code units)
+    go through rfc8785. Every contract hash is built from decimal strings, small ints and field
+    names, so the fast path is the common one; a property test checks the two agree.
     """
-    value = to_canonical_value(obj)
-    if _orjson_agrees(value):
-        try:
-            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-        except TypeError:  # e.g. a string that is not valid Unicode: let rfc8785 name the problem
-            pass
-    return rfc8785.dumps(value)
-
-
-def _orjson_agrees(value: Any) -> bool:
-    """True when orjson's sorted output is byte-identical to RFC 8785 for `value` (JSON data).
-
-    They agree on null/true/false, strings (same escapes: backslash short forms for b, t, n, f, r,
-    lowercase u00xx escapes for other controls, everything else as UTF-8) and integers a double holds
-    exactly. They differ on floats (ECMAScript number formatting) and may differ on key order
-    for non-ASCII keys (RFC 8785 sorts by UTF-16 code units): those go through rfc8785. The
-    hashes of every contract are built from decimal strings and small ints, so the fast path is
-    the common one; a property test checks the two agree.
-    """
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, str) or v is None or isinstance(v, bool):
-            continue
-        if isinstance(v, int):
-            if -_MAX_EXACT <= v <= _MAX_EXACT:
-                continue
-            return False
-        if isinstance(v, dict):
-            for k, item in v.items():
-                if not k.isascii():
-                    return False
-                stack.append(item)
-            continue
-        if isinstance(v, list):
-            stack.extend(v)
-            continue
-        return False  # floats and anything else
-    return True
+    try:
+        value = _canonical(obj, True)
+    except _NotExact:
+        return rfc8785.dumps(to_canonical_value(obj))
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # e.g. a string that is not valid Unicode: let rfc8785 name the problem
+        return rfc8785.dumps(value)
 
 
 def sha256_hex(obj: Any) -> str:

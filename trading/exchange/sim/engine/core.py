@@ -84,7 +84,7 @@ class Core:
 
     def new_client_id(self) -> str:
         """Return a 22-character id like Binance's generated ones (facts §2.2), seeded."""
-        return "".join(self._rng.choice(_ID_ALPHABET) for _ in range(22))
+        return "".join(self._rng.choices(_ID_ALPHABET, k=22))
 
     def spec(self, symbol: str) -> SymbolSpec:
         """Return the symbol's spec; -1121 when unknown."""

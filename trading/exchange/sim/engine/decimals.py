@@ -22,14 +22,28 @@ def div(a: Decimal, b: Decimal) -> Decimal:
     return _WIDE.divide(a, b)
 
 
+_UNITS = tuple(ONE.scaleb(-places) for places in range(41))  # 1, 0.1, ... 1E-40
+
+
+def _unit(places: int) -> Decimal:
+    return _UNITS[places] if 0 <= places < len(_UNITS) else ONE.scaleb(-places)
+
+
 def quantize(value: Decimal, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
     """Return `value` rounded to `places` decimals."""
-    return value.quantize(ONE.scaleb(-places), rounding=rounding, context=_WIDE)
+    return value.quantize(_unit(places), rounding=rounding, context=_WIDE)
+
+
+_ZERO_TEXT = tuple(f"{ZERO.quantize(unit):f}" for unit in _UNITS)  # "0", "0.0", ... rendered once
 
 
 def fmt(value: Decimal | None, places: int) -> str:
     """Return Binance's decimal string, e.g. fmt(Decimal("0.1"), 8) -> "0.10000000"."""
-    return f"{quantize(value if value is not None else ZERO, places):f}"
+    if value is None or (not value and not value.is_signed()):
+        if 0 <= places < len(_ZERO_TEXT):
+            return _ZERO_TEXT[places]
+        value = ZERO
+    return f"{value.quantize(_unit(places), rounding=ROUND_HALF_UP, context=_WIDE):f}"
 
 
 def floor_to_step(value: Decimal, step: Decimal) -> Decimal:

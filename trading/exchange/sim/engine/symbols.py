@@ -55,7 +55,10 @@ class SymbolSpec:
 
     def filter(self, filter_type: str) -> Filter | None:
         """Return the filter of that type, or None when the symbol has none."""
-        return next((f for f in self.filters if f["filterType"] == filter_type), None)
+        for f in self.filters:
+            if f["filterType"] == filter_type:
+                return f
+        return None
 
     def set_filter(self, new: Filter) -> None:
         """Replace the filter of the same filterType, or add it."""
