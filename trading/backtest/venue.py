@@ -29,7 +29,7 @@ class SimVenue:
         self.symbol, self.base, self.quote, self.clock = symbol, base, quote, clock
         self.engine = SimEngine(clock, [typical_spec(symbol, base, quote)], fees or FeeSchedule(), seed=0)
         self._reports: list[ExecutionReport] = []
-        self.engine.subscribe(self._on_event)
+        self.engine.subscribe(self._on_event, events=("executionReport:TRADE",))
         self.engine.deposit(quote, start_quote)
         info = self.engine.exchange_info({"symbol": symbol})
         self.filters = SymbolFilters.from_exchange_info(info["symbols"][0])

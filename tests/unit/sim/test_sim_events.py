@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from trading.exchange.sim.engine import SimEngine
+from trading.exchange.sim.engine import SimEngine, typical_spec
 
 from .helpers import Events, api_error, limit, place
 
@@ -66,3 +66,40 @@ def test_deposit_emits_balance_update_then_position(engine: SimEngine, events: E
     assert events.items[0]["d"] == "2.50000000"
     with pytest.raises(ValueError):
         engine.withdraw("BNB", "3")
+
+
+def test_a_narrowed_subscriber_gets_only_what_it_asked_for(engine: SimEngine, events: Events) -> None:
+    trades: list[dict[str, Any]] = []
+    lists: list[dict[str, Any]] = []
+    engine.subscribe(trades.append, events=("executionReport:TRADE",))
+    engine.subscribe(lists.append, events=("listStatus",))
+    limit(engine, "BUY", "3", "30001.00")  # NEW, then a partial fill at the ask
+    place(engine, side="SELL", type="MARKET", quantity="0.5")  # NEW, TRADE
+    assert [(e["e"], e["x"]) for e in trades] == [("executionReport", "TRADE")] * 2
+    assert lists == []
+    # The subscriber that takes everything still gets every event, in the same order.
+    assert events.kinds() == ["executionReport", "executionReport", "outboundAccountPosition",
+                              "executionReport", "executionReport", "outboundAccountPosition"]
+    assert [e["I"] for e in events.items if e["e"] == "executionReport"] == sorted(
+        e["I"] for e in events.items if e["e"] == "executionReport")
+
+
+def test_events_nobody_takes_are_not_built_and_ids_do_not_depend_on_subscribers(clock: Any) -> None:
+    def run(subscribe: bool) -> list[dict[str, Any]]:
+        sim = SimEngine(clock, [typical_spec()], seed=7)
+        sim.deposit("USDT", "100000")
+        sim.on_book_ticker("BTCUSDT", "30000.00", "2", "30001.00", "2", clock.now_ms())
+        got: list[dict[str, Any]] = []
+        if subscribe:
+            sim.subscribe(got.append, events=("executionReport:TRADE",))
+        place(sim, side="BUY", type="LIMIT", quantity="0.1", price="29000.00", timeInForce="GTC")
+        place(sim, side="BUY", type="MARKET", quantity="0.5")
+        core = sim._core
+        assert not core.wants("executionReport", "NEW") and not core.wants("outboundAccountPosition")
+        assert core.wants("executionReport", "TRADE") is subscribe
+        return got
+
+    assert run(False) == []
+    trades = run(True)
+    # The TRADE is the 3rd execution (NEW of the limit, NEW then TRADE of the market order) either way.
+    assert [(e["x"], e["I"]) for e in trades] == [("TRADE", 3)]

@@ -12,7 +12,7 @@ from trading.domain.clock import Clock
 
 from . import errors
 from .balances import Balances, FeeSchedule
-from .events import Event, Listener
+from .events import Event, Subscription
 from .market import MarketState
 from .orders import Fill, Order, OrderList, Trade
 from .symbols import Filter, SymbolSpec
@@ -63,7 +63,8 @@ class Core:
         self.trades: list[Trade] = []
         self.fills: dict[int, list[Fill]] = defaultdict(list)
         self.exchange_filters: list[Filter] = []
-        self.listeners: list[Listener] = []
+        self.subscriptions: list[Subscription] = []
+        self._wanted: frozenset[str] | None = frozenset()  # what any subscriber takes; None: all
         self.hooks: ListHooks = _NoLists()
         self.account_update_ms = 0
         self._ids = {"order": 1, "trade": 1, "list": 0, "exec": 1}
@@ -145,8 +146,35 @@ class Core:
         """Return the orders of a list in list order."""
         return [self.orders[i] for i in lst.order_ids]
 
+    def subscribe(self, sub: Subscription) -> None:
+        """Add a subscriber (see SimEngine.subscribe)."""
+        self.subscriptions.append(sub)
+        self._rewant()
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        """Remove a subscriber added by `subscribe`."""
+        self.subscriptions.remove(sub)
+        self._rewant()
+
+    def _rewant(self) -> None:
+        names: set[str] = set()
+        for sub in self.subscriptions:
+            if sub.names is None:
+                self._wanted = None
+                return
+            names |= sub.names
+        self._wanted = frozenset(names)
+
+    def wants(self, name: str, exec_type: str | None = None) -> bool:
+        """Return True when some subscriber takes events named `name` (an executionReport: of
+        `exec_type`); an event nobody takes is not even built."""
+        wanted = self._wanted
+        if wanted is None or name in wanted:
+            return True
+        return exec_type is not None and f"{name}:{exec_type}" in wanted
+
     def emit(self, event: Event) -> None:
-        """Queue an event for the listeners."""
+        """Queue an event for the subscribers."""
         self._queue.append(event)
 
     def flush(self) -> None:
@@ -157,9 +185,11 @@ class Core:
         try:
             while self._queue:
                 event = self._queue.popleft()
-                for listener in list(self.listeners):
+                for sub in list(self.subscriptions):
+                    if not sub.accepts(event):
+                        continue
                     try:
-                        listener(event)
+                        sub.listener(event)
                     except Exception:  # a broken subscriber must not undo a done trade
                         log.exception("user-data listener failed on %s", event.get("e"))
         finally:

@@ -9,7 +9,7 @@ serialises calls (one thread at a time).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -22,7 +22,7 @@ from .core import Core
 from .decimals import fmt
 from .enums import RespType, StpMode, SymbolStatus
 from .errors import BinanceApiError
-from .events import Listener, balance_update
+from .events import Listener, Subscription, balance_update
 from .execution import publish_balances
 from .list_rules import ListRules
 from .params import Params
@@ -59,10 +59,17 @@ class SimEngine:
 
     # -- wiring, funding and fault hooks -------------------------------------------------
 
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Register a user-data listener; return a function that unregisters it."""
-        self._core.listeners.append(listener)
-        return lambda: self._core.listeners.remove(listener)
+    def subscribe(self, listener: Listener, events: Collection[str] | None = None) -> Callable[[], None]:
+        """Register a user-data listener; return a function that unregisters it.
+
+        `events` narrows what it gets: event names ("executionReport", "listStatus",
+        "outboundAccountPosition", "balanceUpdate") or one execution type of executionReport
+        ("executionReport:TRADE"); None (the default) is every event. Events no subscriber takes
+        are not built at all.
+        """
+        sub = Subscription(listener, None if events is None else frozenset(events))
+        self._core.subscribe(sub)
+        return lambda: self._core.unsubscribe(sub)
 
     def add_symbol(self, spec: SymbolSpec) -> None:
         """Add (or replace) a tradable symbol."""
@@ -102,7 +109,8 @@ class SimEngine:
             core.balances.credit(asset, delta)
         else:
             core.balances.debit(asset, -delta)
-        core.emit(balance_update(asset, fmt(delta, 8), core.now()))
+        if core.wants("balanceUpdate"):
+            core.emit(balance_update(asset, fmt(delta, 8), core.now()))
         publish_balances(core)
 
     # -- market feed ---------------------------------------------------------------------

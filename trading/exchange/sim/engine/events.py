@@ -5,6 +5,7 @@ Events are bare payloads; the server wraps them as `{"subscriptionId", "event"}`
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .decimals import ZERO, fmt
@@ -15,6 +16,22 @@ from .symbols import SymbolSpec
 
 Event = dict[str, Any]
 Listener = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A listener and the events it takes: event names ("listStatus"), or an executionReport
+    narrowed to one execution type ("executionReport:TRADE"); `names` None takes everything."""
+
+    listener: Listener
+    names: frozenset[str] | None = None
+
+    def accepts(self, event: Event) -> bool:
+        """Return True when this subscriber takes `event`."""
+        names = self.names
+        if names is None or event["e"] in names:
+            return True
+        return event["e"] == "executionReport" and f"executionReport:{event['x']}" in names
 
 
 def execution_report(order: Order, spec: SymbolSpec, *, exec_type: ExecType, event_ms: int,

@@ -26,8 +26,10 @@ _CLOSING_EXEC = {
 def report(core: Core, order: Order, exec_type: ExecType, fill: Fill | None = None,
            reject_reason: str = "NONE") -> None:
     """Queue the executionReport of `order`'s current state."""
-    core.emit(execution_report(order, core.spec(order.symbol), exec_type=exec_type, event_ms=core.now(),
-                               exec_id=core.next_id("exec"), fill=fill, reject_reason=reject_reason))
+    exec_id = core.next_id("exec")  # taken even when nobody listens: ids do not depend on subscribers
+    if core.wants("executionReport", exec_type.value):
+        core.emit(execution_report(order, core.spec(order.symbol), exec_type=exec_type, event_ms=core.now(),
+                                   exec_id=exec_id, fill=fill, reject_reason=reject_reason))
 
 
 def publish_balances(core: Core) -> None:
@@ -37,6 +39,8 @@ def publish_balances(core: Core) -> None:
         return
     b = core.balances
     core.account_update_ms = core.now()
+    if not core.wants("outboundAccountPosition"):
+        return
     rows = [(a, fmt(b.free(a), 8), fmt(b.locked(a), 8)) for a in assets]
     core.emit(account_position(rows, core.account_update_ms))
 

@@ -103,7 +103,8 @@ class ListRules:
             leg.working_ms = -1 if leg.is_stop else now
             lock_order(core, leg, (need if i == 0 else Decimal(0)) if shared else amount, unit)
             report(core, leg, ExecType.NEW)
-        core.emit(list_status(lst, core.list_orders(lst), now))
+        if core.wants("listStatus"):
+            core.emit(list_status(lst, core.list_orders(lst), now))
         publish_balances(core)
         for leg in legs:
             start_working(core, leg)
@@ -115,7 +116,8 @@ def settle(core: Core, lst: OrderList) -> None:
         return
     lst.status_type = ListStatusType.ALL_DONE
     lst.order_status = ListOrderStatus.ALL_DONE
-    core.emit(list_status(lst, core.list_orders(lst), core.now()))
+    if core.wants("listStatus"):
+        core.emit(list_status(lst, core.list_orders(lst), core.now()))
 
 
 def cancel_list(core: Core, lst: OrderList, cancel_client_id: str) -> list[Order]:

@@ -156,7 +156,8 @@ def _announce_and_start(core: Core, spec: SymbolSpec, req: ListRequest, lst: Ord
                         orders: list[Order]) -> dict[str, Any]:
     for order in orders:
         report(core, order, ExecType.NEW)
-    core.emit(list_status(lst, orders, lst.transaction_ms))
+    if core.wants("listStatus"):
+        core.emit(list_status(lst, orders, lst.transaction_ms))
     resp_type = req.resp_type or RespType.RESULT
     # The list and its pending legs are reported as placed, even if the working leg fills at
     # once (Binance docs, OTO: "the pending order will still appear as PENDING_NEW").
