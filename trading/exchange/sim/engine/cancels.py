@@ -37,8 +37,7 @@ class CancelReplaceMode(StrEnum):
     ALLOW_FAILURE = "ALLOW_FAILURE"
 
 
-_RESTRICTION_ERROR = BinanceApiError(
-    -1145, "cancelRestrictions has to be either ONLY_NEW or ONLY_PARTIALLY_FILLED.")
+_RESTRICTION_ERROR = (-1145, "cancelRestrictions has to be either ONLY_NEW or ONLY_PARTIALLY_FILLED.")
 _REQUIRED_STATUS = {
     CancelRestriction.ONLY_NEW: OrderStatus.NEW,
     CancelRestriction.ONLY_PARTIALLY_FILLED: OrderStatus.PARTIALLY_FILLED,
@@ -144,7 +143,7 @@ class _Replace:
 def _parse_replace(core: Core, raw: dict[str, Any]) -> _Replace:
     p = Params(raw)
     spec = core.spec(p.text("symbol", required=True) or "")
-    mode = p.required_enum("cancelReplaceMode", CancelReplaceMode, errors.invalid_value("cancelReplaceMode"))
+    mode = p.required_enum("cancelReplaceMode", CancelReplaceMode)
     order_id, client_id = p.integer("cancelOrderId"), p.text("cancelOrigClientOrderId")
     cancel_id = p.client_id("cancelNewClientOrderId")
     restriction = p.enum("cancelRestrictions", CancelRestriction, error=_RESTRICTION_ERROR)

@@ -255,7 +255,7 @@ def _new_list(core: Core, raw: Raw, parse: Callable[[Params, SymbolSpec], order_
 def _exchange_info(core: Core, raw: Raw) -> Body:
     p = Params(raw)
     one, many = p.text("symbol"), p.text("symbols")
-    status = p.enum("symbolStatus", SymbolStatus, error=BinanceApiError(-1122, "Invalid symbolStatus."))
+    status = p.enum("symbolStatus", SymbolStatus, error=(-1122, "Invalid symbolStatus."))
     p.text("permissions"), p.text("showPermissionSets")  # every simulated symbol is SPOT
     p.finish()
     names: list[str] | None = [one] if one else None

@@ -42,7 +42,7 @@ class ListRequest:
 
 def parse_oco(p: Params, spec: SymbolSpec) -> ListRequest:
     """Return an OCO from POST /orderList/oco's above*/below* parameters (facts §2.3)."""
-    p.enum("side", Side, required=True, error=BinanceApiError(-1117, "Invalid side."))
+    p.enum("side", Side, required=True, error=(-1117, "Invalid side."))
     p.decimal("quantity", required=True, places=spec.base_precision)
     above = parse_order(p, spec, leg_names("above", side="side", quantity="quantity"))
     below = parse_order(p, spec, leg_names("below", side="side", quantity="quantity"))
@@ -52,7 +52,7 @@ def parse_oco(p: Params, spec: SymbolSpec) -> ListRequest:
 
 def parse_legacy_oco(p: Params, spec: SymbolSpec) -> ListRequest:
     """Return an OCO from POST /order/oco (deprecated): a LIMIT_MAKER plus a STOP_LOSS(_LIMIT)."""
-    side = p.required_enum("side", Side, BinanceApiError(-1117, "Invalid side."))
+    side = p.required_enum("side", Side, (-1117, "Invalid side."))
     qty = p.decimal("quantity", required=True, places=spec.base_precision)
     assert qty is not None  # required
     limit = OrderRequest(
@@ -62,7 +62,7 @@ def parse_legacy_oco(p: Params, spec: SymbolSpec) -> ListRequest:
         client_order_id=p.client_id("limitClientOrderId"),
         strategy_id=p.integer("limitStrategyId"), strategy_type=p.integer("limitStrategyType"))
     stop_limit = p.decimal("stopLimitPrice", places=spec.quote_precision)
-    tif = p.enum("stopLimitTimeInForce", TimeInForce, error=BinanceApiError(-1115, "Invalid timeInForce."))
+    tif = p.enum("stopLimitTimeInForce", TimeInForce, error=(-1115, "Invalid timeInForce."))
     if stop_limit is not None and tif is None:
         raise errors.mandatory("stopLimitTimeInForce")
     if stop_limit is None and tif is not None:
@@ -87,7 +87,7 @@ def parse_oto(p: Params, spec: SymbolSpec, *, with_oco: bool) -> ListRequest:
         raise errors.invalid_value("workingType")
     if not with_oco:
         return ListRequest(ContingencyType.OTO, [working], [parse_order(p, spec, leg_names("pending"))])
-    p.enum("pendingSide", Side, required=True, error=BinanceApiError(-1117, "Invalid side."))
+    p.enum("pendingSide", Side, required=True, error=(-1117, "Invalid side."))
     p.decimal("pendingQuantity", required=True, places=spec.base_precision)
     shared = {"side": "pendingSide", "quantity": "pendingQuantity"}
     above = parse_order(p, spec, leg_names("pendingAbove", **shared))

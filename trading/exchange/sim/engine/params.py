@@ -72,17 +72,17 @@ class Params:
         return int(raw)
 
     def enum(self, name: str, cls: type[E], *, required: bool = False,
-             error: BinanceApiError | None = None) -> E | None:
-        """Return the enum member; `error` (default -1130) when the value is not one."""
+             error: tuple[int, str] | None = None) -> E | None:
+        """Return the enum member; `error` (code, message; default -1130) when the value is not one."""
         raw = self.text(name, required=required)
         if raw is None:
             return None
         try:
             return cls(raw)
         except ValueError:
-            raise (error or errors.invalid_value(name)) from None
+            raise (BinanceApiError(*error) if error else errors.invalid_value(name)) from None
 
-    def required_enum(self, name: str, cls: type[E], error: BinanceApiError) -> E:
+    def required_enum(self, name: str, cls: type[E], error: tuple[int, str] | None = None) -> E:
         """Return the enum member of a mandatory parameter; -1102 when absent, `error` when invalid."""
         value = self.enum(name, cls, required=True, error=error)
         assert value is not None  # required=True raised otherwise

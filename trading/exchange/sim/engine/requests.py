@@ -36,10 +36,10 @@ def parse_order(p: Params, spec: SymbolSpec, names: Names, *, allow_quote_qty: b
     """Return the request read from `p`; -11xx for malformed, missing or superfluous params."""
     req = OrderRequest(
         symbol=spec.symbol,
-        type=p.required_enum(names["type"], OrderType, BinanceApiError(-1116, "Invalid orderType.")),
-        side=p.required_enum(names["side"], Side, BinanceApiError(-1117, "Invalid side.")),
+        type=p.required_enum(names["type"], OrderType, (-1116, "Invalid orderType.")),
+        side=p.required_enum(names["side"], Side, (-1117, "Invalid side.")),
         time_in_force=p.enum(names["timeInForce"], TimeInForce,
-                             error=BinanceApiError(-1115, "Invalid timeInForce.")),
+                             error=(-1115, "Invalid timeInForce.")),
         quantity=p.decimal(names["quantity"], places=spec.base_precision),
         quote_order_qty=(p.decimal("quoteOrderQty", places=spec.quote_asset_precision)
                          if allow_quote_qty else None),
