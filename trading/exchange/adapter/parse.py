@@ -37,6 +37,8 @@ Body = Mapping[str, Any]
 
 def dec(value: Any) -> Decimal:
     """Return a decimal string (or int) as Decimal; floats are refused (they already rounded)."""
+    if type(value) is str:  # the common case, first
+        return Decimal(value)
     if isinstance(value, (bool, float)) or not isinstance(value, (str, int)):
         raise TypeError(f"expected a decimal string, got {type(value).__name__}")
     return Decimal(value)
@@ -44,6 +46,8 @@ def dec(value: Any) -> Decimal:
 
 def num(value: Any) -> int:
     """Return a JSON number, or a numeric string as in the ccxt samples, as int."""
+    if type(value) is int:
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise TypeError(f"expected an integer, got {type(value).__name__}")
     return int(value)

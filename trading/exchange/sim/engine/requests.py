@@ -5,6 +5,10 @@ Legs use prefixed names (`aboveStopPrice`, `workingPrice`, `pendingAboveTimeInFo
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from . import errors
 from .enums import PRICED_TYPES, STOP_TYPES, OrderType, Side, TimeInForce
 from .errors import BinanceApiError
@@ -17,19 +21,20 @@ FIELDS = ("type", "side", "quantity", "clientOrderId", "price", "stopPrice", "tr
 SINGLE_NAMES = {f: f for f in FIELDS} | {"clientOrderId": "newClientOrderId"}
 MIN_STRATEGY_TYPE = 1_000_000
 
-Names = dict[str, str]
+Names = Mapping[str, str]
 
 
+@functools.cache
 def leg_names(prefix: str, *, side: str | None = None, quantity: str | None = None) -> Names:
-    """Return field -> parameter names for a leg (`prefix` "" = a plain POST /order)."""
+    """Return field -> parameter names for a leg (`prefix` "" = a plain POST /order); read-only, shared."""
     if not prefix:
-        return dict(SINGLE_NAMES)
+        return MappingProxyType(SINGLE_NAMES)
     names = {f: prefix + f[0].upper() + f[1:] for f in FIELDS}
     if side is not None:
         names["side"] = side
     if quantity is not None:
         names["quantity"] = quantity
-    return names
+    return MappingProxyType(names)
 
 
 def parse_order(p: Params, spec: SymbolSpec, names: Names, *, allow_quote_qty: bool = False) -> OrderRequest:
