@@ -3,6 +3,10 @@
 A Decision checks its invariants on construction (spot is long only, so for an entry
 stop_limit <= stop < entry < take_profit), so an impossible plan never reaches the AI gate,
 risk or the executor. Its id is derived from its content: a retry or a replay deduplicates.
+
+Every strategy proposal builds, hashes and checks one, so the hot paths are spelled out: each
+`to_dict` lists its fields (a unit test holds it equal to canonical.fields_dict) and the grid
+checks share one decimal context.
 """
 from __future__ import annotations
 
@@ -11,16 +15,15 @@ from contextvars import ContextVar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from enum import StrEnum
 from typing import Any
 
 from trading.domain.catalog.reasons import ReasonCode
 from trading.domain.contracts.canonical import (
     ContractViolation,
-    fields_dict,
+    dec_str,
     is_sha256_hex,
-    on_grid,
     parse_decimal,
     parse_optional_decimal,
     parse_reason_code,
@@ -29,6 +32,7 @@ from trading.domain.contracts.canonical import (
     require_positive_decimal,
     require_text,
     sha256_hex,
+    to_canonical_value,
 )
 
 DECISION_ID_RE = re.compile(r"^d-[0-9a-f]{32}$")
@@ -40,6 +44,30 @@ TRAILING_DELTA_MAX_BPS = 2000
 # Left out of the id: the same proposal recomputed a moment later (ts_ms) or recorded by
 # another process (run_id; cycle_id already names the run) is the same decision and must dedupe.
 _NOT_IN_ID = frozenset({"decision_id", "ts_ms", "run_id"})
+# canonical.on_grid's precision, held once: entering a localcontext per check costs more than
+# the remainder itself. Only its flags ever change, and no result depends on them.
+_GRID_CONTEXT = Context(prec=60)
+
+
+def is_on_grid(value: Decimal, step: Decimal) -> bool:
+    """Return True when `value` is a whole multiple of `step` (Binance: `value % step == 0`).
+
+    Same rule, precision and traps as canonical.on_grid (so the same answer, or the same
+    InvalidOperation for a value too large for the step), without switching the thread's context.
+    """
+    return _GRID_CONTEXT.remainder(value, step) == 0
+
+
+def _plain(value: object) -> Any:
+    """Return an int, str or None field as canonical.fields_dict does (an enum member by value)."""
+    if value is None or type(value) is int or type(value) is str:
+        return value
+    return to_canonical_value(value)
+
+
+def _optional_dec(value: Decimal | None) -> str | None:
+    """Return an optional Decimal field as canonical.fields_dict does."""
+    return None if value is None else dec_str(value)
 
 
 class Side(StrEnum):
@@ -75,8 +103,8 @@ class DecisionConstraints:
         require_positive_decimal(self.step_size, "constraints.step_size")
         for name in ("min_qty", "min_notional"):
             value = getattr(self, name)
-            require(isinstance(value, Decimal) and value.is_finite() and value >= 0,
-                    f"constraints.{name} must be a finite Decimal >= 0, got {value!r}")
+            if not (isinstance(value, Decimal) and value.is_finite() and value >= 0):
+                raise ContractViolation(f"constraints.{name} must be a finite Decimal >= 0, got {value!r}")
         if self.max_notional is not None:
             require_positive_decimal(self.max_notional, "constraints.max_notional")
             require(self.max_notional >= self.min_notional,
@@ -85,7 +113,9 @@ class DecisionConstraints:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form (decimals as strings)."""
-        return fields_dict(self)
+        return {"tick_size": dec_str(self.tick_size), "step_size": dec_str(self.step_size),
+                "min_qty": dec_str(self.min_qty), "min_notional": dec_str(self.min_notional),
+                "max_notional": _optional_dec(self.max_notional), "filters_hash": _plain(self.filters_hash)}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> DecisionConstraints:
@@ -128,7 +158,8 @@ class EntryPlan:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form (decimals as strings)."""
-        return fields_dict(self)
+        return {"order_type": self.order_type.value, "price": dec_str(self.price), "qty": dec_str(self.qty),
+                "ttl_ms": _plain(self.ttl_ms)}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> EntryPlan:
@@ -158,8 +189,9 @@ class ExitPlan:
     close_qty: Decimal | None = None
 
     def __post_init__(self) -> None:
-        for name in ("take_profit_price", "stop_price", "stop_limit_price"):
-            require_positive_decimal(getattr(self, name), f"exit_plan.{name}")
+        require_positive_decimal(self.take_profit_price, "exit_plan.take_profit_price")
+        require_positive_decimal(self.stop_price, "exit_plan.stop_price")
+        require_positive_decimal(self.stop_limit_price, "exit_plan.stop_limit_price")
         require(self.stop_limit_price <= self.stop_price < self.take_profit_price,
                 "exit_plan must have stop_limit_price <= stop_price < take_profit_price")
         if self.trailing_activation_price is not None:
@@ -170,8 +202,8 @@ class ExitPlan:
                     "exit_plan.trailing_activation_price needs trailing_delta_bps")
         if self.trailing_delta_bps is not None:
             require_int(self.trailing_delta_bps, "exit_plan.trailing_delta_bps", TRAILING_DELTA_MIN_BPS)
-            require(self.trailing_delta_bps <= TRAILING_DELTA_MAX_BPS,
-                    f"exit_plan.trailing_delta_bps must be <= {TRAILING_DELTA_MAX_BPS}")
+            if not self.trailing_delta_bps <= TRAILING_DELTA_MAX_BPS:
+                raise ContractViolation(f"exit_plan.trailing_delta_bps must be <= {TRAILING_DELTA_MAX_BPS}")
         if self.time_stop_ms is not None:
             require_int(self.time_stop_ms, "exit_plan.time_stop_ms", 1)
         if self.close_qty is not None:
@@ -187,7 +219,11 @@ class ExitPlan:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form (decimals as strings, absent options as null)."""
-        return fields_dict(self)
+        return {"take_profit_price": dec_str(self.take_profit_price), "stop_price": dec_str(self.stop_price),
+                "stop_limit_price": dec_str(self.stop_limit_price),
+                "trailing_activation_price": _optional_dec(self.trailing_activation_price),
+                "trailing_delta_bps": _plain(self.trailing_delta_bps), "time_stop_ms": _plain(self.time_stop_ms),
+                "close_qty": _optional_dec(self.close_qty)}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ExitPlan:
@@ -214,13 +250,15 @@ class Costs:
     total_bps: int = field(init=False)
 
     def __post_init__(self) -> None:
-        for name in ("fees_bps", "spread_bps", "slippage_bps"):
-            require_int(getattr(self, name), f"costs.{name}")
+        require_int(self.fees_bps, "costs.fees_bps")
+        require_int(self.spread_bps, "costs.spread_bps")
+        require_int(self.slippage_bps, "costs.slippage_bps")
         object.__setattr__(self, "total_bps", self.fees_bps + self.spread_bps + self.slippage_bps)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form, total included."""
-        return fields_dict(self)
+        return {"fees_bps": _plain(self.fees_bps), "spread_bps": _plain(self.spread_bps),
+                "slippage_bps": _plain(self.slippage_bps), "total_bps": _plain(self.total_bps)}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Costs:
@@ -288,7 +326,16 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready form: decimals as strings, enums as values, plans nested."""
-        return fields_dict(self)
+        return {
+            "decision_id": _plain(self.decision_id), "ts_ms": _plain(self.ts_ms), "run_id": _plain(self.run_id),
+            "cycle_id": _plain(self.cycle_id), "snapshot_id": _plain(self.snapshot_id),
+            "symbol": _plain(self.symbol), "intent": self.intent.value, "side": self.side.value,
+            "entry_plan": None if self.entry_plan is None else self.entry_plan.to_dict(),
+            "exit_plan": None if self.exit_plan is None else self.exit_plan.to_dict(),
+            "constraints": self.constraints.to_dict(), "edge_bps": _plain(self.edge_bps),
+            "costs": self.costs.to_dict(), "reason_codes": [r.value for r in self.reason_codes],
+            "strategy": _plain(self.strategy), "strategy_version": _plain(self.strategy_version),
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Decision:
@@ -349,14 +396,14 @@ def _check_prices(d: Decision) -> None:
     prices = d.exit_plan.prices()
     if d.entry_plan is not None:
         entry = d.entry_plan.price
-        require(d.exit_plan.stop_price < entry < d.exit_plan.take_profit_price,
-                f"a long needs stop_price < entry price < take_profit_price, got "
-                f"{d.exit_plan.stop_price} / {entry} / {d.exit_plan.take_profit_price}")
+        if not d.exit_plan.stop_price < entry < d.exit_plan.take_profit_price:
+            raise ContractViolation(f"a long needs stop_price < entry price < take_profit_price, got "
+                                    f"{d.exit_plan.stop_price} / {entry} / {d.exit_plan.take_profit_price}")
         act = d.exit_plan.trailing_activation_price
         require(act is None or act > entry, "trailing_activation_price must be above the entry price")
         prices["entry_plan.price"] = entry
     for name, price in prices.items():
-        if not (on_grid(price, tick)):
+        if not is_on_grid(price, tick):
             raise ContractViolation(f"{name} {price} is not on the tick grid {tick}")
 
 
@@ -367,7 +414,7 @@ def _check_sizes(d: Decision) -> None:
     close_qty = d.exit_plan.close_qty
     for name, qty in (("entry_plan.qty", entry_qty), ("exit_plan.close_qty", close_qty)):
         if qty is not None:
-            if not (on_grid(qty, c.step_size)):
+            if not is_on_grid(qty, c.step_size):
                 raise ContractViolation(f"{name} {qty} is not on the step grid {c.step_size}")
             if not (qty >= c.min_qty):
                 raise ContractViolation(f"{name} {qty} is below min_qty {c.min_qty}")
@@ -385,11 +432,11 @@ def _check_sizes(d: Decision) -> None:
 def _check_notional(what: str, notional: Decimal, c: DecisionConstraints) -> None:
     if not (notional >= c.min_notional):
         raise ContractViolation(f"{what} notional {notional} is below min_notional {c.min_notional}")
-    require(c.max_notional is None or notional <= c.max_notional,
-            f"{what} notional {notional} is above max_notional {c.max_notional}")
+    if not (c.max_notional is None or notional <= c.max_notional):
+        raise ContractViolation(f"{what} notional {notional} is above max_notional {c.max_notional}")
 
 
 __all__ = [
     "DECISION_ID_RE", "ContractViolation", "Costs", "Decision", "DecisionConstraints",
-    "DecisionIntent", "EntryOrderType", "EntryPlan", "ExitPlan", "Side", "decision_id_for",
+    "DecisionIntent", "EntryOrderType", "EntryPlan", "ExitPlan", "Side", "decision_id_for", "is_on_grid",
 ]

@@ -77,8 +77,8 @@ def _check_fields(r: AIGateResult) -> None:
     require_int(r.latency_ms, "latency_ms")
     for name in ("raw_hash", "input_hash", "snapshot_hash"):
         value = getattr(r, name)
-        require(value == "" or (isinstance(value, str) and is_sha256_hex(value)),
-                f"{name} must be 64 lowercase hex or empty")
+        if not (value == "" or (isinstance(value, str) and is_sha256_hex(value))):
+            raise ContractViolation(f"{name} must be 64 lowercase hex or empty")
     require(isinstance(r.modify_applied, bool), "modify_applied must be a bool")
     require(r.modified_decision is None or isinstance(r.modified_decision, Decision),
             "modified_decision must be a Decision or None")

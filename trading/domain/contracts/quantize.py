@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 from enum import StrEnum
 from typing import Any
 
 from trading.domain.catalog.reasons import ReasonCode
-from trading.domain.contracts.canonical import fields_dict, on_grid, sha256_hex
-from trading.domain.contracts.decision import DecisionConstraints, Side
+from trading.domain.contracts.canonical import fields_dict, sha256_hex
+from trading.domain.contracts.decision import DecisionConstraints, Side, is_on_grid
 
 
 class PriceRounding(StrEnum):
@@ -29,6 +29,9 @@ class PriceRounding(StrEnum):
 
 _ROUNDING = {PriceRounding.DOWN: ROUND_FLOOR, PriceRounding.UP: ROUND_CEILING,
              PriceRounding.NEAREST: ROUND_HALF_UP}
+# High precision so that value/step is exact for any realistic price or size. Held once rather
+# than entered as a localcontext per rounding; only its flags ever change, no result reads them.
+_STEP_CONTEXT = Context(prec=60)
 
 
 class QuantizationError(ValueError):
@@ -108,17 +111,36 @@ class SymbolFilters:
         """
         if self.tick_size is None or self.step_size is None:
             raise ValueError(f"{self.symbol}: no tick or step grid, not tradable by livespot")
-        return DecisionConstraints(
-            tick_size=self.tick_size, step_size=self.step_size, min_qty=self.min_qty,
-            min_notional=self.min_notional, max_notional=self.max_notional,
-            filters_hash=self.filters_hash,
-        )
+        cached = _constraints(self)
+        # The cache matches filters by value, and Decimal("0.01") == Decimal("0.010"): reuse only
+        # constraints holding these very Decimals, so that even their text is this object's (an
+        # equal copy of the filters gets correct constraints, just built anew).
+        if (cached.tick_size is self.tick_size and cached.step_size is self.step_size
+                and cached.min_qty is self.min_qty and cached.min_notional is self.min_notional
+                and cached.max_notional is self.max_notional):
+            return cached
+        return _build_constraints(self)
 
 
 @functools.lru_cache(maxsize=4096)
 def _filters_hash(f: SymbolFilters) -> str:
     # Cached: every quantized order carries it, and the filters of a symbol rarely change.
     return sha256_hex(f.to_dict())
+
+
+@functools.lru_cache(maxsize=4096)
+def _constraints(f: SymbolFilters) -> DecisionConstraints:
+    # Cached like the hash: every Decision carries them, and both objects are frozen.
+    return _build_constraints(f)
+
+
+def _build_constraints(f: SymbolFilters) -> DecisionConstraints:
+    assert f.tick_size is not None and f.step_size is not None
+    return DecisionConstraints(
+        tick_size=f.tick_size, step_size=f.step_size, min_qty=f.min_qty,
+        min_notional=f.min_notional, max_notional=f.max_notional,
+        filters_hash=f.filters_hash,
+    )
 
 
 def _off_if_zero(raw: str) -> Decimal | None:
@@ -158,9 +180,8 @@ def _trailing_fields(f: Mapping[str, Any] | None) -> dict[str, Any]:
 def _to_step(value: Decimal, step: Decimal, rounding: str) -> Decimal:
     if not step > 0:
         raise ValueError(f"step must be > 0, got {step}")
-    # High precision so that value/step is exact for any realistic price or size.
-    with localcontext(Context(prec=60)):
-        return (value / step).to_integral_value(rounding=rounding) * step
+    ctx = _STEP_CONTEXT
+    return ctx.multiply(ctx.divide(value, step).to_integral_value(rounding, ctx), step)
 
 
 def floor_to_step(value: Decimal, step: Decimal) -> Decimal:
@@ -238,30 +259,34 @@ def check_order(price: Decimal, qty: Decimal, f: SymbolFilters, *, market: bool 
     problems = [] if market else _price_problems(price, f)
     problems += _qty_problems(qty, f, market)
     problems += _notional_problems(price * qty, f, market)
-    return list(dict.fromkeys(problems))
+    return problems if len(problems) < 2 else list(dict.fromkeys(problems))
 
 
 def _price_problems(price: Decimal, f: SymbolFilters) -> list[ReasonCode]:
     problems = []
     if price <= 0 or price < f.min_price or (f.max_price is not None and price > f.max_price):
         problems.append(ReasonCode.PRICE_OUT_OF_RANGE)
-    if f.tick_size is not None and not on_grid(price, f.tick_size):
+    if f.tick_size is not None and not is_on_grid(price, f.tick_size):
         problems.append(ReasonCode.PRICE_NOT_ON_TICK)
     return problems
 
 
 def _qty_problems(qty: Decimal, f: SymbolFilters, market: bool) -> list[ReasonCode]:
-    lots = [(f.min_qty, f.max_qty, f.step_size)]
+    problems = _lot_problems(qty, f.min_qty, f.max_qty, f.step_size)
     if market:
-        lots.append((f.market_min_qty or Decimal(0), f.market_max_qty, f.market_step_size))
-    problems: list[ReasonCode] = []
-    for min_qty, max_qty, step in lots:
-        if qty <= 0 or qty < min_qty:
-            problems.append(ReasonCode.QTY_BELOW_MINIMUM)
-        if max_qty is not None and qty > max_qty:
-            problems.append(ReasonCode.QTY_ABOVE_MAXIMUM)
-        if step is not None and not on_grid(qty, step):
-            problems.append(ReasonCode.QTY_NOT_ON_STEP)
+        problems += _lot_problems(qty, f.market_min_qty or Decimal(0), f.market_max_qty, f.market_step_size)
+    return problems
+
+
+def _lot_problems(qty: Decimal, min_qty: Decimal, max_qty: Decimal | None,
+                  step: Decimal | None) -> list[ReasonCode]:
+    problems = []
+    if qty <= 0 or qty < min_qty:
+        problems.append(ReasonCode.QTY_BELOW_MINIMUM)
+    if max_qty is not None and qty > max_qty:
+        problems.append(ReasonCode.QTY_ABOVE_MAXIMUM)
+    if step is not None and not is_on_grid(qty, step):
+        problems.append(ReasonCode.QTY_NOT_ON_STEP)
     return problems
 
 

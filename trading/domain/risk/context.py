@@ -114,4 +114,8 @@ class GatePassThrough:
     @classmethod
     def for_decision(cls, decision: Decision) -> GatePassThrough:
         """Return the pass-through outcome for `decision`."""
-        return cls(result=AIGateResult.disabled(), decision=decision)
+        return cls(result=_GATE_OFF, decision=decision)
+
+
+# What a gate that is off always says; frozen, so one instance serves every pass-through.
+_GATE_OFF = AIGateResult.disabled()

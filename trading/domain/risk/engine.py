@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from trading.domain.catalog.reasons import ReasonCode
 from trading.domain.config.sections import RiskSection
-from trading.domain.contracts.decision import Decision
+from trading.domain.contracts.decision import Decision, DecisionIntent
 from trading.domain.contracts.risk import RiskCheck, RiskVerdict
 from trading.domain.guards.risk_base import RiskGuard, RiskInput
 from trading.domain.guards.risk_gates import AIVerdictGuard, KillSwitchGuard, SanityGuard, SymbolHaltedGuard, \
@@ -44,6 +44,10 @@ class RiskEngine:
         if len(names) != len(set(names)):
             raise ValueError(f"risk guard names must be unique: {names}")
         self.guards = tuple(sorted(guards, key=lambda g: g.level))
+        # The guards that judge each intent, in order, each with its passing RiskCheck: a check
+        # that held carries no detail, so it is built once here rather than on every evaluation.
+        self._plan = {intent: tuple((g, RiskCheck(g.name, True)) for g in self.guards if intent in g.intents)
+                      for intent in DecisionIntent}
 
     @classmethod
     def from_config(cls, cfg: RiskSection) -> RiskEngine:
@@ -55,12 +59,12 @@ class RiskEngine:
         inp = RiskInput(decision, gate, ctx)
         checks: list[RiskCheck] = []
         reasons: list[ReasonCode] = []
-        for guard in self.guards:
-            if decision.intent not in guard.intents:
-                continue
+        for guard, held in self._plan[decision.intent]:
             found = guard.check(inp)
-            checks.append(RiskCheck(guard.name, found is None, "" if found is None else found.detail))
-            if found is not None:
+            if found is None:
+                checks.append(held)
+            else:
+                checks.append(RiskCheck(guard.name, False, found.detail))
                 reasons.extend(found.reasons)
         if reasons:
             return RiskVerdict.block(decision.decision_id, ctx.now_ms, dict.fromkeys(reasons), checks)

@@ -45,11 +45,12 @@ class EmaCrossParams:
 def ema_last_two(closes: Sequence[float], period: int) -> tuple[float, float]:
     """Return the EMA of `closes` (seeded with the first close) at the previous and the last bar."""
     alpha = 2.0 / (period + 1)
-    prev = value = closes[0]
-    for close in closes[1:]:
-        prev = value
+    value = closes[0]
+    for close in closes[1:-1]:  # the hot loop: one update per bar, no bookkeeping
         value += alpha * (close - value)
-    return prev, value
+    if len(closes) < 2:
+        return value, value
+    return value, value + alpha * (closes[-1] - value)
 
 
 def ema_cross(closes: Sequence[float], fast: int = 12, slow: int = 26) -> Cross | None:
