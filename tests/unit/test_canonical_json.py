@@ -231,3 +231,34 @@ def test_values_the_fast_path_cannot_take_still_canonicalize() -> None:
         assert canonical_json(value) == rfc8785.dumps(value)
     with pytest.raises(ValueError):
         canonical_json({"n": 2**53 + 1})
+
+
+class _Gives:
+    """An object whose to_dict returns whatever it was given (the contract-object hash path)."""
+
+    def __init__(self, data: object) -> None:
+        self.data = data
+
+    def to_dict(self) -> object:
+        return self.data
+
+
+_any_leaf = (_json_leaf | st.floats(allow_nan=False, allow_infinity=False) | st.integers()
+             | st.decimals(allow_nan=False, allow_infinity=False, places=4) | st.sampled_from(list(_Color)))
+_any = st.recursive(_any_leaf, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                    | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_any)
+def test_a_to_dict_result_hashes_as_its_plain_value_whatever_it_holds(value: object) -> None:
+    # Taken as is when it is plain JSON orjson renders exactly; converted or sent to rfc8785 otherwise.
+    import rfc8785
+    try:
+        expected = rfc8785.dumps(to_canonical_value(value))
+    except ValueError:  # an integer beyond 2**53: both refuse
+        with pytest.raises(ValueError):
+            canonical_json({"x": _Gives(value)})
+        return
+    assert canonical_json(_Gives(value)) == expected
+    assert canonical_json({"x": _Gives(value)}) == b'{"x":' + expected + b"}"

@@ -35,7 +35,7 @@ from trading.domain.contracts.quantize import PriceRounding, SymbolFilters, ceil
 from trading.domain.guards.risk_base import RiskInput
 from trading.domain.risk.context import ClosedTrade, GatePassThrough, KillSwitch, RiskContext
 from trading.domain.risk.engine import RiskEngine
-from trading.domain.strategy.ema_cross import EmaCrossParams, ema_cross, ema_last_two
+from trading.domain.strategy.ema_cross import EmaCrossParams, ema_cross, ema_last_two, ema_pair_last_two
 from trading.domain.strategy.params import read_params
 
 PROPERTY = settings(max_examples=600, deadline=None, database=None)
@@ -184,6 +184,13 @@ closes_lists = st.lists(st.floats(1e-3, 1e6, allow_nan=False), min_size=1, max_s
 @given(closes_lists, st.integers(1, 60))
 def test_ema_last_two_is_bit_identical_to_the_plain_loop(closes: list[float], period: int) -> None:
     assert ema_last_two(closes, period) == _reference_ema_last_two(closes, period)
+
+
+@PROPERTY
+@given(closes_lists, st.integers(1, 60), st.integers(1, 60))
+def test_the_paired_ema_is_bit_identical_to_two_plain_loops(closes: list[float], fast: int, slow: int) -> None:
+    assert ema_pair_last_two(closes, fast, slow) == (_reference_ema_last_two(closes, fast)
+                                                      + _reference_ema_last_two(closes, slow))
 
 
 # --- risk engine ---------------------------------------------------------------------------------

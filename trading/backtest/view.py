@@ -7,8 +7,9 @@ lazily from the same window.
 """
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from trading.backtest.data import Series
@@ -20,7 +21,7 @@ from trading.domain.state.store import MarketView
 class WindowView(MarketView):
     """A MarketView whose closes of `window_interval` come straight from the backtest's arrays."""
 
-    window: tuple[float, ...] = ()
+    window: array[float] = field(default_factory=lambda: array("d"))  # a copy, not a view: later closes never show
     window_interval: str = "1m"
 
     def closes(self, interval: str) -> list[float]:
@@ -61,4 +62,4 @@ def window_view(series: Series, i: int, window: int, ts_ms: int, interval: str =
         symbol=series.symbol, ts_ms=ts_ms, bid=close, ask=close, spread_bps=0, spread_p50_bps=0, spread_p90_bps=0,
         delta_spread_bps_p90_10s=0, imbalance_x10000=0, micro_vol_bps=0, regime=None, radar=None,
         bars=LazyBars(series, start, i + 1, interval), bars_seen={interval: i + 1},
-        window=tuple(series.close[start:i + 1]), window_interval=interval)
+        window=series.close[start:i + 1], window_interval=interval)

@@ -172,10 +172,35 @@ def _canonical(obj: Any, exact: bool) -> Any:
         return [_canonical(v, exact) for v in obj]
     to_dict = getattr(obj, "to_dict", None)
     if callable(to_dict):
-        return _canonical(to_dict(), exact)
+        data = to_dict()
+        # A contract's to_dict already gives plain JSON data; when hashing, proving that is
+        # enough (the data is serialized and dropped, never handed out), no copy is made.
+        if exact and _is_exact_json(data):
+            return data
+        return _canonical(data, exact)
     if kind is _Kind.DATACLASS:
         return _canonical({name: getattr(obj, name) for name in field_names(t)}, exact)
     raise TypeError(f"{t.__name__} has no canonical JSON form")
+
+
+def _is_exact_json(value: Any) -> bool:
+    """Return True when `value` is made only of dicts with ASCII string keys, lists, strings, None,
+    bools and integers within 2**53: what orjson renders exactly as RFC 8785 does."""
+    t = type(value)
+    if t is dict:
+        for key, item in value.items():
+            if type(key) is not str or not key.isascii():
+                return False
+            if type(item) is not str and item is not None and not _is_exact_json(item):
+                return False
+        return True
+    if t is str or value is None or t is bool:
+        return True
+    if t is int:
+        return bool(-_MAX_EXACT <= value <= _MAX_EXACT)
+    if t is list:
+        return all(map(_is_exact_json, value))
+    return False
 
 
 def _exact_key(key: Any) -> str:
@@ -250,10 +275,13 @@ def canonical_json(obj: Any) -> bytes:
     go through rfc8785. Every contract hash is built from decimal strings, small ints and field
     names, so the fast path is the common one; a property test checks the two agree.
     """
-    try:
-        value = _canonical(obj, True)
-    except _NotExact:
-        return rfc8785.dumps(to_canonical_value(obj))
+    if _is_exact_json(obj):  # already plain JSON (e.g. an id's few strings): nothing to convert
+        value = obj
+    else:
+        try:
+            value = _canonical(obj, True)
+        except _NotExact:
+            return rfc8785.dumps(to_canonical_value(obj))
     try:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # e.g. a string that is not valid Unicode: let rfc8785 name the problem

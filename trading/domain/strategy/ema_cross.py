@@ -53,12 +53,26 @@ def ema_last_two(closes: Sequence[float], period: int) -> tuple[float, float]:
     return value, value + alpha * (closes[-1] - value)
 
 
+def ema_pair_last_two(closes: Sequence[float], fast: int, slow: int) -> tuple[float, float, float, float]:
+    """Return ema_last_two of `fast` then of `slow`, in one pass over `closes` (the same float
+    operations in the same order per average, so bit-identical; the loop's cost is shared)."""
+    if len(closes) < 2:
+        value = closes[0]
+        return value, value, value, value
+    alpha_f, alpha_s = 2.0 / (fast + 1), 2.0 / (slow + 1)
+    f = s = closes[0]
+    for close in closes[1:-1]:
+        f += alpha_f * (close - f)
+        s += alpha_s * (close - s)
+    last = closes[-1]
+    return f, f + alpha_f * (last - f), s, s + alpha_s * (last - s)
+
+
 def ema_cross(closes: Sequence[float], fast: int = 12, slow: int = 26) -> Cross | None:
     """Return UP when fast crosses above slow at the last close, DOWN for the mirror, else None."""
     if len(closes) < 2:
         return None
-    fast_prev, fast_now = ema_last_two(closes, fast)
-    slow_prev, slow_now = ema_last_two(closes, slow)
+    fast_prev, fast_now, slow_prev, slow_now = ema_pair_last_two(closes, fast, slow)
     if fast_prev <= slow_prev and fast_now > slow_now:
         return Cross.UP
     if fast_prev >= slow_prev and fast_now < slow_now:
