@@ -98,8 +98,13 @@ def check_limits(core: Core, spec: SymbolSpec, reqs: Sequence[OrderRequest], qty
         orders=len(reqs), algo=sum(r.type in STOP_TYPES for r in reqs),
         iceberg=sum(r.iceberg_qty is not None for r in reqs), lists=lists)
     buys = sum((q for r, q in zip(reqs, qtys) if r.side is Side.BUY), ZERO)
-    check_account(spec, core.exchange_filters, open_counts(core, spec.symbol), open_counts(core, None),
+    # Exchange-wide counts are read only by EXCHANGE_MAX_* filters: without any, none are taken.
+    exchange = open_counts(core, None) if core.exchange_filters else _NOTHING_OPEN
+    check_account(spec, core.exchange_filters, open_counts(core, spec.symbol), exchange,
                   added, _position(core, spec) + buys if buys else None)
+
+
+_NOTHING_OPEN = OpenCounts()
 
 
 def open_counts(core: Core, symbol: str | None) -> OpenCounts:
