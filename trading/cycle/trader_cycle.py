@@ -19,14 +19,15 @@ from trading.control.flatten import flatten_step
 from trading.cycle.market_loop import MarketLoop
 from trading.domain.catalog import DriftLabel, ReasonCode, StageName, SysMode
 from trading.domain.config import TraderConfig
-from trading.domain.contracts.decision import DecisionIntent
+from trading.domain.contracts.decision import Decision, DecisionIntent
 from trading.domain.contracts.ids import cycle_id_for
 from trading.domain.pipeline import CycleResult, run_decision_pipeline
 from trading.domain.ports import ExecutionReport, Ticker24h
-from trading.domain.risk.context import KillSwitch
+from trading.domain.risk.context import GatePassThrough, GateView, KillSwitch
 from trading.domain.risk.engine import RiskEngine
 from trading.domain.stages import DeepScanResult, Finalist, deep_scan, rank_topn, scan_universe
 from trading.domain.stages.rank_topn import RankedSymbol
+from trading.domain.state.store import MarketView
 from trading.domain.strategy.base import StrategyInput
 from trading.domain.strategy.baseline import BaselineParams
 from trading.domain.strategy.params import read_params
@@ -40,6 +41,7 @@ from trading.execution.recovery import recover_at_boot
 from trading.jobs.topn import latest_topn
 from trading.models.choices import ReconcileTrigger
 from trading.services import ServiceContext, open_position, open_positions
+from trading.services.decision_trail import record_decision, record_verdict
 from trading.services.reconcile import latest_reconcile_run
 from trading.services.sysmode_glue import on_drift
 from trading.sysmode import SysModeController
@@ -197,7 +199,8 @@ class TraderCycle:
             return None
         self.rep.enter(S.STRATEGY_PROPOSE, f"{self.strategy.name} on {symbol}", symbol=symbol, cycle_id=cid)
         inp = self._strategy_input(view, now)
-        result = run_decision_pipeline(self.strategy, inp, self.engine, self._risk_context(now), self.gate)
+        result = run_decision_pipeline(self.strategy, inp, self.engine, self._risk_context(now), self._recorded_gate)
+        self._record_outcome(result)
         if result.verdict is None:
             self.audit.reporter.enter(S.STRATEGY_PROPOSE, f"{symbol} no trade: {result.proposal.no_trade.detail if result.proposal.no_trade else ''}"[:120], symbol=symbol, cycle_id=cid, reasons=result.proposal.reasons)
         if result.verdict is not None:
@@ -206,6 +209,21 @@ class TraderCycle:
                            symbol=symbol, cycle_id=cid, decision_id=d.decision_id if d else "",
                            reasons=result.verdict.reasons)
         return result
+
+    def _recorded_gate(self, decision: Decision, view: MarketView) -> GateView:
+        """The pipeline's gate step: the proposal is recorded first, then the AI gate (or the
+        pass-through when it is off) rules on it."""
+        record_decision(self.ctx, decision)
+        return GatePassThrough.for_decision(decision) if self.gate is None else self.gate(decision, view)
+
+    def _record_outcome(self, result: CycleResult) -> None:
+        """Record an applied AI MODIFY as its own decision, then risk's verdict on what it judged."""
+        proposed, gate = result.proposal.decision, result.gate
+        if proposed is None or gate is None or result.verdict is None:
+            return
+        if gate.decision.decision_id != proposed.decision_id:
+            record_decision(self.ctx, gate.decision, parent_decision_id=proposed.decision_id)
+        record_verdict(self.ctx, result.verdict, gate.decision)
 
     def _strategy_input(self, view: Any, now: int) -> StrategyInput:
         bal = self.exchange.account().balances.get(self.config.universe.quote_asset)

@@ -8,6 +8,7 @@ the simulator says it executed: same client ids, same trade ids, quantities, pri
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 from decimal import Decimal
@@ -104,3 +105,36 @@ def test_every_order_and_fill_in_the_database_matches_the_simulator(run: Any) ->
         assert (Decimal(t["qty"]), Decimal(t["price"]), Decimal(t["commission"])) == \
             (Decimal(f["qty"]), Decimal(f["price"]), Decimal(f["commission"]))
         assert t["commissionAsset"] == f["commission_asset"] and t["isBuyer"] == (f["side"] == "BUY")
+
+
+def test_every_decision_and_verdict_is_recorded_and_explains_itself(run: Any) -> None:
+    tmp, _, result = run
+    decisions = {r["decision_id"]: r for r in _rows(tmp, "SELECT * FROM decisions")}
+    verdicts = _rows(tmp, "SELECT * FROM risk_verdicts ORDER BY id")
+    assert decisions and verdicts, result.stdout[-2000:]
+    # Each traded position's decision: its proposal row, and risk's approval with every check passed.
+    for pos in _rows(tmp, "SELECT * FROM positions"):
+        d = decisions[pos["decision_id"]]
+        assert (d["intent"], d["side"], d["symbol"], d["stage"]) == ("ENTRY", "BUY", pos["symbol"], "STRATEGY_PROPOSE")
+        plan, exit_plan = json.loads(d["entry_plan"]), json.loads(d["exit_plan"])
+        assert Decimal(exit_plan["stop_price"]) < Decimal(plan["price"]) < Decimal(exit_plan["take_profit_price"])
+        approvals = [v for v in verdicts if v["decision_id"] == pos["decision_id"]]
+        assert len(approvals) == 1 and approvals[0]["outcome"] == "APPROVE"
+        assert json.loads(approvals[0]["reasons"]) == ["RISK_APPROVED"]
+        checks = json.loads(approvals[0]["checks"])
+        assert checks and all(c["passed"] for c in checks) and len({c["name"] for c in checks}) == len(checks)
+    # Every verdict judged a recorded decision, no earlier than it was proposed; a BLOCK names its failed checks.
+    for v in verdicts:
+        d = decisions[v["decision_id"]]
+        assert d["ts_ms"] <= v["ts_ms"] and d["cycle_id"] == v["cycle_id"] and d["symbol"] == v["symbol"]
+        failed = [c for c in json.loads(v["checks"]) if not c["passed"]]
+        assert (v["outcome"] == "BLOCK") == bool(failed)
+        assert all(c["detail"] for c in failed)
+    # The stage lines agree with the rows, and the JSONL trail carries one event per row.
+    staged = _rows(tmp, "SELECT decision_id, summary FROM audit_stage_event WHERE stage = 'RISK_VERDICT'")
+    outcome = {v["decision_id"]: v["outcome"] for v in verdicts}
+    assert staged and all(outcome[s["decision_id"]] in s["summary"] for s in staged)
+    events = _rows(tmp, "SELECT event_type, count(*) AS n FROM audit_event "
+                        "WHERE event_type IN ('DECISION_PROPOSED', 'RISK_VERDICT') GROUP BY event_type")
+    assert {e["event_type"]: e["n"] for e in events} == {"DECISION_PROPOSED": len(decisions),
+                                                        "RISK_VERDICT": len(verdicts)}
