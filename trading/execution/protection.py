@@ -106,9 +106,7 @@ class PositionManager:
 
     def on_execution_report(self, report: ExecutionReport) -> bool:
         """Mirror a user-stream report; a TRADE is recorded once (dedup by trade id). True if new."""
-        intent = IntentRow.objects.filter(client_order_id=report.client_order_id).first()
-        ids = {"order_intent_id": intent.order_intent_id, "decision_id": intent.decision_id} if intent else {}
-        fill = TradeFill.from_report(report, **ids)
+        fill = TradeFill.from_report(report, **_ids_of(report))
         new = False
         if fill is not None:
             # record_fill labels a protection leg's fill (TAKE_PROFIT_HIT / STOP_LOSS_HIT) itself.
@@ -191,3 +189,25 @@ class PositionManager:
                 if client_order_id_for(r.order_intent_id, "below") == stop.client_order_id:
                     return r.client_order_id
         return stop.client_order_id
+
+
+_RECENT_OCO_INTENTS = 20  # a leg reported this early belongs to one of the latest OCOs
+
+
+def _ids_of(report: ExecutionReport) -> dict[str, str]:
+    """Return the intent and decision ids of a reported order: its intent's, or, for a leg of an
+    OCO (whose client id is the leg's, not the list's), those its order row was mirrored with."""
+    intent = IntentRow.objects.filter(client_order_id=report.client_order_id).first()
+    if intent is not None:
+        return {"order_intent_id": intent.order_intent_id, "decision_id": intent.decision_id}
+    order = Order.objects.filter(symbol=report.symbol, exchange_order_id=report.order_id).exclude(
+        order_intent_id="").first()
+    if order is not None:
+        return {"order_intent_id": order.order_intent_id, "decision_id": order.decision_id}
+    leg = report.client_order_id.rpartition("_")[2]
+    if leg in ("above", "below"):  # reported before the OCO's answer was mirrored: derive it from the intents
+        for r in IntentRow.objects.filter(symbol=report.symbol, kind=IntentKind.PROTECTION_OCO.value
+                                          ).order_by("-id")[:_RECENT_OCO_INTENTS]:
+            if client_order_id_for(r.order_intent_id, leg) == report.client_order_id:
+                return {"order_intent_id": r.order_intent_id, "decision_id": r.decision_id}
+    return {}

@@ -11,7 +11,7 @@ from tests.support.sim_exchange import Stack, plan
 from trading.domain.ports import ExecutionReport, StreamState
 from trading.domain.catalog import IntentState
 from trading.execution.resolution import sync_answer
-from trading.models import Fill, Position
+from trading.models import Fill, Order, Position
 from trading.models import OrderIntent as IntentRow
 
 from .helpers import entry, oco_for
@@ -96,3 +96,29 @@ def test_duplicate_fill_events_are_recorded_once(stack: Stack) -> None:
     assert pos.state == "CLOSED" and pos.realized_pnl_quote == _sim_pnl(stack)
     stack.writer.flush()
     assert AuditEvent.objects.filter(run_id=stack.writer.run_id, event_type="FILL").count() == 2
+
+
+@pytest.mark.parametrize("mirrored", [True, False], ids=["order-row-mirrored", "reported-first"])
+def test_a_leg_fill_from_the_stream_carries_its_decision_and_oco_intent(stack: Stack, mirrored: bool) -> None:
+    # The stream names only the leg's client id ("..._above"), which no intent row holds: the ids
+    # come from the leg's mirrored order row, or, reported before that, from the OCO intents.
+    e = entry(stack)
+    stack.pm.on_entry(stack.executor.submit(e), plan())
+    oco = IntentRow.objects.get(kind="PROTECTION_OCO")
+    if not mirrored:
+        legs = Order.objects.filter(symbol="BTCUSDT", side="SELL")  # the OCO's two legs
+        assert legs.count() == 2
+        legs.delete()
+    stream = stack.venue.exchange.user_stream()
+    try:
+        wait_status(stream, StreamState.SUBSCRIBED)
+        stack.quote("31000.00", "31001.00")
+        report = wait_event(stream, ExecutionReport, lambda r: r.exec_type == "TRADE" and r.side.value == "SELL")
+    finally:
+        stream.close()
+    assert report.client_order_id.endswith("_above") and not IntentRow.objects.filter(
+        client_order_id=report.client_order_id).exists()
+    assert stack.pm.on_execution_report(report)
+    fill = Fill.objects.get(side="SELL")
+    assert (fill.decision_id, fill.order_intent_id) == (e.decision_id, oco.order_intent_id)
+    assert oco.decision_id == e.decision_id

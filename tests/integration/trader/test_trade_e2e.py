@@ -78,6 +78,12 @@ def test_a_bounded_run_opens_and_closes_a_protected_position(run: Any) -> None:
             tmp, f"SELECT client_order_id FROM order_intents WHERE symbol = '{pos['symbol']}' AND kind = 'EXIT_MARKET'")}
         sells = [f for f in fills if f["side"] == "SELL"]
         assert sells and all(f["client_order_id"] in leg_ids | time_stops for f in sells)
+        # Whichever path recorded it (the stream names only the leg), the exit fill carries the
+        # decision that opened the position and the intent that placed its order.
+        exit_intents = {o["order_intent_id"] for o in oco} | {r["order_intent_id"] for r in _rows(
+            tmp, f"SELECT order_intent_id FROM order_intents WHERE decision_id = '{pos['decision_id']}'")}
+        assert all(f["decision_id"] == pos["decision_id"] and f["order_intent_id"] in exit_intents
+                   for f in sells), [(f["client_order_id"], f["decision_id"], f["order_intent_id"]) for f in sells]
         by = {"above": "TAKE_PROFIT_HIT", "below": "STOP_LOSS_HIT"}
         expected = {by.get(f["client_order_id"].rsplit("_", 1)[-1], "TIME_STOP") for f in sells}
         # Whichever path saw the closing trade first (stream, manage, reconcile), it names the leg.
