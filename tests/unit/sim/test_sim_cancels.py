@@ -153,3 +153,19 @@ def test_market_replacement_fills_immediately(engine: SimEngine) -> None:
                                   "quantity": "0.1"})
     assert body["newOrderResponse"]["status"] == "FILLED"
     assert place(engine, side="SELL", type="MARKET", quantity="0.1")["status"] == "FILLED"
+
+
+def test_a_reused_client_id_names_its_latest_order(engine: SimEngine) -> None:
+    # Binance lets a client id be reused once its order is closed; a query or cancel by that id
+    # then means the latest order using it.
+    first = limit(engine, "BUY", "0.1", "29000.00", newClientOrderId="again")
+    cancel(engine, origClientOrderId="again")
+    second = limit(engine, "BUY", "0.1", "28000.00", newClientOrderId="again")
+    assert second["orderId"] != first["orderId"]
+    assert engine.get_order({"symbol": "BTCUSDT", "origClientOrderId": "again"})["orderId"] == second["orderId"]
+    body = cancel(engine, origClientOrderId="again")
+    assert (body["orderId"], body["status"]) == (second["orderId"], "CANCELED")
+    with api_error(-2011, UNKNOWN):  # both are closed now
+        cancel(engine, origClientOrderId="again")
+    with api_error(-2013):
+        engine.get_order({"symbol": "BTCUSDT", "origClientOrderId": "never-used"})

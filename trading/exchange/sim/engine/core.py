@@ -73,6 +73,9 @@ class Core:
         self._ids = {"order": 1, "trade": 1, "list": 0, "exec": 1}
         self._rng = random.Random(seed)
         self._open: dict[int, Order] = {}  # open orders by id: matching runs on every tick
+        # (symbol, clientOrderId) -> the latest order using it: a query or cancel by client id
+        # must not scan a long-running simulator's whole history.
+        self._by_client: dict[tuple[str, str], Order] = {}
         self._queue: deque[Event] = deque()
         self._flushing = False
 
@@ -106,6 +109,7 @@ class Core:
     def store(self, order: Order) -> None:
         """Add a new order to the book of record."""
         self.orders[order.order_id] = order
+        self._by_client[(order.symbol, order.client_order_id)] = order
         self.refresh(order)
 
     def refresh(self, order: Order) -> None:
@@ -142,8 +146,7 @@ class Core:
             if client_id is not None and order.client_order_id != client_id:
                 return None
             return order
-        matches = [o for o in self.orders.values() if o.symbol == symbol and o.client_order_id == client_id]
-        return matches[-1] if matches else None
+        return None if client_id is None else self._by_client.get((symbol, client_id))
 
     def list_orders(self, lst: OrderList) -> list[Order]:
         """Return the orders of a list in list order."""
