@@ -78,16 +78,21 @@ def test_an_otoco_entry_carries_its_own_protection(stack: Stack) -> None:
     assert {o["type"] for o in stack.sim_open_orders()} == {"LIMIT_MAKER", "STOP_LOSS_LIMIT"}  # no second OCO
 
 
-def test_duplicate_fill_events_are_recorded_once(stack: Stack) -> None:
-    out = stack.executor.submit(entry(stack))
-    stack.pm.on_entry(out, plan())
+def _take_profit_report(stack: Stack) -> ExecutionReport:
+    """Lift the market through the take profit; return the leg's TRADE report from the user stream."""
     stream = stack.venue.exchange.user_stream()
     try:
         wait_status(stream, StreamState.SUBSCRIBED)
         stack.quote("31000.00", "31001.00")
-        report = wait_event(stream, ExecutionReport, lambda r: r.exec_type == "TRADE" and r.side.value == "SELL")
+        return wait_event(stream, ExecutionReport, lambda r: r.exec_type == "TRADE" and r.side.value == "SELL")
     finally:
         stream.close()
+
+
+def test_duplicate_fill_events_are_recorded_once(stack: Stack) -> None:
+    out = stack.executor.submit(entry(stack))
+    stack.pm.on_entry(out, plan())
+    report = _take_profit_report(stack)
     assert stack.pm.on_execution_report(report)
     assert not stack.pm.on_execution_report(report)  # the same trade again: deduplicated
     stack.pm.manage_positions()  # and once more through REST myTrades
@@ -109,13 +114,7 @@ def test_a_leg_fill_from_the_stream_carries_its_decision_and_oco_intent(stack: S
         legs = Order.objects.filter(symbol="BTCUSDT", side="SELL")  # the OCO's two legs
         assert legs.count() == 2
         legs.delete()
-    stream = stack.venue.exchange.user_stream()
-    try:
-        wait_status(stream, StreamState.SUBSCRIBED)
-        stack.quote("31000.00", "31001.00")
-        report = wait_event(stream, ExecutionReport, lambda r: r.exec_type == "TRADE" and r.side.value == "SELL")
-    finally:
-        stream.close()
+    report = _take_profit_report(stack)
     assert report.client_order_id.endswith("_above") and not IntentRow.objects.filter(
         client_order_id=report.client_order_id).exists()
     assert stack.pm.on_execution_report(report)
