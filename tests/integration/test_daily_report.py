@@ -207,3 +207,29 @@ def test_the_command_and_the_panel_pages(writer_factory: WriterFactory, settings
     assert client.get("/reports/2026-11-16/?mode=TESTNET").status_code == 404
     assert client.post("/reports/").status_code in (403, 405)
     assert Position.objects.filter(mode="PAPER", state="CLOSED").count() == 5
+
+
+@pytest.mark.parametrize(("run_ts", "capital"), [
+    (START - 3 * H, "1000"),  # before the day: + the 1 USDT closed the day before = 1001
+    # during the day, trade 3 open at cost: 1001 + 4.895 - 10.19 = 995.705, moved back by the -5.295 closed
+    (START + 9 * H // 2, "995.705"),
+], ids=["reconciled-before-the-day", "reconciled-during-the-day"])
+def test_without_a_capital_the_start_equity_is_the_reconciled_account(
+        writer_factory: WriterFactory, tmp_path: Path, run_ts: int, capital: str) -> None:
+    writer = fill_the_day(writer_factory)
+    f.ReconcileRunFactory(ts_ms=run_ts, capital_quote=D(capital))
+    f.ReconcileRunFactory(ts_ms=START - H, mode="TESTNET", capital_quote=D(5))  # another mode's account
+    f.ReconcileRunFactory(ts_ms=START - H // 2)  # an older run that recorded no capital
+    result = run_daily_report(DAY, "PAPER", writer=writer, reports_dir=tmp_path / "r")
+    figures = result.figures
+    assert {k: figures[k] for k in EXPECTED} == EXPECTED  # the same figures as with --capital 1000
+    assert any(n.startswith("Capital from the account at the reconcile of") for n in figures["notes"])
+    assert not any(n.startswith("Capital unknown") for n in figures["notes"])
+
+
+def test_with_neither_a_capital_nor_a_reconcile_equity_is_the_pnl(writer_factory: WriterFactory,
+                                                                  tmp_path: Path) -> None:
+    writer = fill_the_day(writer_factory)
+    figures = run_daily_report(DAY, "PAPER", writer=writer, reports_dir=tmp_path / "r").figures
+    assert (figures["start_equity_quote"], figures["final_equity_quote"]) == ("1", "-1.498")
+    assert any(n.startswith("Capital unknown") for n in figures["notes"])

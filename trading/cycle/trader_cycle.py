@@ -77,7 +77,7 @@ class TraderCycle:
         self.ctx = ServiceContext(audit.writer, clock, alerts=audit.alerts, sysmode=sysmode)
         self.executor = Executor(exchange, self.ctx, Instruments(exchange))
         self.pm = PositionManager(self.executor, max_hold_ms=config.risk.max_hold_s * 1000)
-        self.reconciler = Reconciler(self.executor, config.reconcile)
+        self.reconciler = Reconciler(self.executor, config.reconcile, quote_asset=config.universe.quote_asset)
         self.market = MarketLoop(exchange)
         self.strategy = build_strategy(config.strategy)
         self.engine = RiskEngine.from_config(config.risk)

@@ -10,11 +10,11 @@ Steps of `run`:
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from trading.domain.config.sections import ReconcileSection
-from trading.domain.ports import ExchangeError, OrderNotFound
+from trading.domain.ports import Balance, ExchangeError, OrderNotFound
 from trading.execution import drift
 from trading.execution.executor import Executor
 from trading.execution.pnl import split_symbol
@@ -31,9 +31,11 @@ RECENT_TRADES = 50
 class Reconciler:
     """The worker calls `run(trigger, symbols)` at boot, periodically and after critical actions."""
 
-    def __init__(self, executor: Executor, config: ReconcileSection | None = None) -> None:
+    def __init__(self, executor: Executor, config: ReconcileSection | None = None, *,
+                 quote_asset: str = "USDT") -> None:
         self.ex, self.ctx, self.exchange = executor, executor.ctx, executor.exchange
         self.config = config or ReconcileSection()
+        self.quote_asset = quote_asset
 
     def run(self, trigger: ReconcileTrigger, symbols: Iterable[str] = ()) -> ReconcileRun:
         """Compare the exchange with the database; return the recorded run (see module steps)."""
@@ -60,9 +62,17 @@ class Reconciler:
         score = drift.score(diffs, self.config.drift_warn_x10000, self.config.drift_bad_x10000)
         counts = {"orders": len(ex_orders), "balances": len(account.balances), "positions": len(views.db_positions),
                   "symbols": len(tracked)}
-        run = record_reconcile_run(self.ctx, trigger, started, score, diffs, counts)
+        run = record_reconcile_run(self.ctx, trigger, started, score, diffs, counts,
+                                   capital_quote=self._capital(account.balances))
         on_drift(self.ctx, score.label, score.score_x10000, len(diffs))
         return run
+
+    def _capital(self, balances: Mapping[str, Balance]) -> Decimal:
+        """Return the quote asset (free + locked) plus the open positions quoted in it, at cost."""
+        quote = balances.get(self.quote_asset)
+        held = quote.free + quote.locked if quote is not None else Decimal(0)
+        return held + sum((p.qty * p.avg_entry_price for p in open_positions(self.ctx.mode)
+                           if split_symbol(p.symbol)[1] == self.quote_asset), Decimal(0))
 
     def _sync_orders(self, listed: set[str]) -> None:
         for row in open_order_rows():

@@ -18,5 +18,6 @@ def reconcile_job(jc: JobContext, now_ms: int) -> dict[str, Any]:
     """
     exchange = jc.need_exchange("reconcile")
     executor = Executor(exchange, jc.ctx, Instruments(exchange))
-    run = Reconciler(executor, jc.config.reconcile).run(ReconcileTrigger.PERIODIC)
+    run = Reconciler(executor, jc.config.reconcile, quote_asset=jc.config.universe.quote_asset).run(
+        ReconcileTrigger.PERIODIC)
     return {"reconcile_run_id": run.pk, "drift_label": run.drift_label, "diff_count": run.diff_count}

@@ -5,6 +5,7 @@ from django.db import models
 
 from audit.envelope import Envelope
 from trading.domain.catalog import DriftLabel
+from trading.fields import DecimalTextField
 from trading.models.base import SUMMARY_MAX
 from trading.models.choices import ReconcileDiffKind, ReconcileTrigger, enum_choices
 
@@ -23,6 +24,10 @@ class ReconcileRun(Envelope):
     drift_label = models.CharField(max_length=4, choices=enum_choices(DriftLabel))
     diff_count = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)
+    capital_quote = DecimalTextField(
+        null=True, blank=True,
+        help_text="the quote asset on the exchange (free + locked) plus the open positions at cost, as this "
+                  "run saw them: the daily report's start equity; null when unknown")
 
     class Meta:
         db_table = "reconcile_runs"

@@ -26,7 +26,7 @@ from typing import Any
 from aigate.models import AIGateEvent
 from audit.models import Alert, AuditEvent, StageEvent
 from trading.domain.catalog import AuditEventType, ReasonCode, StageName
-from trading.models import Decision, Fill, Position, RiskVerdict
+from trading.models import Decision, Fill, Position, ReconcileRun, RiskVerdict
 from trading.models.choices import PositionState
 from trading.report.hypothetical import PlanSketch, PricePoint, excursions_bps, hypothetical_net_bps
 from trading.report.records import GateOutcome, ReportInputs, TradeRecord
@@ -49,24 +49,27 @@ def collect_day(day: dt.date, mode: str, *, capital_quote: Decimal | None = None
                 horizon_ms: int = DEFAULT_HORIZON_MS) -> ReportInputs:
     """Return the report inputs of `day` in `mode`.
 
-    Start equity is `capital_quote` plus the net PnL of every position closed before the day;
-    without a capital it is that PnL alone (the report notes that drawdown bps are then
-    relative to the PnL, not to an account).
+    Start equity is `capital_quote` plus the net PnL of every position closed before the day.
+    Without a capital it is the account as a reconcile saw it (`_reconciled_start_equity`); with
+    no such reconcile, that PnL alone (the report notes that drawdown bps are then relative to
+    the PnL, not to an account).
     """
     start, end = day_bounds(day)
     prices = _PriceBook(mode)
     notes: list[str] = []
-    prior = sum((p.realized_pnl_quote for p in Position.objects.filter(
-        mode=mode, state=PositionState.CLOSED.value, closed_ts_ms__lt=start)), ZERO)
-    if capital_quote is None:
-        notes.append("Capital unknown: equity is cumulative net PnL; drawdown bps are relative to it.")
+    start_equity = None if capital_quote is not None else _reconciled_start_equity(mode, start, end, notes)
+    if start_equity is None:
+        prior = _closed_pnl(mode, None, start)
+        start_equity = (capital_quote or ZERO) + prior
+        if capital_quote is None:
+            notes.append("Capital unknown: equity is cumulative net PnL; drawdown bps are relative to it.")
     gate, unknown = _gate_outcomes(mode, start, end, prices, horizon_ms)
     if unknown:
         notes.append(f"{unknown} blocked/modified decisions have no outcome: no plan or no recorded "
                      "price after the decision.")
     return ReportInputs(
         period_start_ms=start, period_end_ms=end,
-        start_equity_quote=(capital_quote or ZERO) + prior,
+        start_equity_quote=start_equity,
         trades=tuple(_trades(mode, start, end, prices)),
         gate_verdicts=tuple(gate),
         risk_blocks=_risk_blocks(mode, start, end),
@@ -75,6 +78,40 @@ def collect_day(day: dt.date, mode: str, *, capital_quote: Decimal | None = None
         swap_uncovered_ms=tuple(_swap_uncovered(mode, start, end)),
         notes=tuple(notes),
     )
+
+
+def _closed_pnl(mode: str, since_ms: int | None, until_ms: int) -> Decimal:
+    """Return the net PnL of the positions of `mode` closed in [since_ms, until_ms)."""
+    rows = Position.objects.filter(mode=mode, state=PositionState.CLOSED.value, closed_ts_ms__lt=until_ms)
+    if since_ms is not None:
+        rows = rows.filter(closed_ts_ms__gte=since_ms)
+    return sum((p.realized_pnl_quote for p in rows), ZERO)
+
+
+def _reconciled_start_equity(mode: str, start: int, end: int, notes: list[str]) -> Decimal | None:
+    """Return the equity at `start` from the account as a reconcile saw it, or None when none did.
+
+    The latest run at or before the day start, else the day's first: its capital (quote asset
+    plus open positions at cost), moved to the day start by the PnL of the positions closed in
+    between. Deposits and withdrawals in between are not seen.
+    """
+    runs = ReconcileRun.objects.filter(mode=mode, capital_quote__isnull=False)
+    run = (runs.filter(ts_ms__lte=start).order_by("-ts_ms", "-pk").first()
+           or runs.filter(ts_ms__gt=start, ts_ms__lt=end).order_by("ts_ms", "pk").first())
+    if run is None:
+        return None
+    assert run.capital_quote is not None
+    if run.ts_ms <= start:
+        equity = run.capital_quote + _closed_pnl(mode, run.ts_ms, start)
+    else:
+        equity = run.capital_quote - _closed_pnl(mode, start, run.ts_ms)
+    notes.append(f"Capital from the account at the reconcile of {_utc(run.ts_ms)} (quote asset plus open "
+                 "positions at cost), moved to the day start by the PnL closed in between.")
+    return equity
+
+
+def _utc(ts_ms: int) -> str:
+    return dt.datetime.fromtimestamp(ts_ms / 1000, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 class _PriceBook:

@@ -8,7 +8,9 @@
 - `writer`: a started `AuditWriter` to emit the DAILY_REPORT event on (the trader's, in
   process); without one the job opens its own writer for the call and closes it.
 - `clock`: epoch-ms clock (default the writer's clock, else the wall clock).
-- `capital_quote`: account capital at the start of the history, for equity and drawdown bps.
+- `capital_quote`: account capital at the start of the history, for equity and drawdown bps;
+  without it the day starts from the account a reconcile run recorded (quote asset plus open
+  positions at cost, moved to the day start by the PnL closed in between), else from 0.
 - `reports_dir`: where the HTML goes (default `settings.VAR_DIR / "reports"`).
 
 Steps: refuse a day that is not over yet; if a report of (mode, day) exists, return it as

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -21,8 +22,12 @@ def label_reason(label: DriftLabel) -> ReasonCode:
 
 def record_reconcile_run(ctx: ServiceContext, trigger: ReconcileTrigger, started_ms: int, score: DriftScore,
                          diffs: Sequence[Diff], counts: dict[str, int], *,
-                         stage: StageName = StageName.RECONCILE_REST) -> ReconcileRun:
-    """Write the run and its diffs (append-only) and audit RECONCILE_RUN + one RECONCILE_DIFF each."""
+                         stage: StageName = StageName.RECONCILE_REST,
+                         capital_quote: Decimal | None = None) -> ReconcileRun:
+    """Write the run and its diffs (append-only) and audit RECONCILE_RUN + one RECONCILE_DIFF each.
+
+    `capital_quote`: the account's quote asset plus its open positions at cost, as the run saw them.
+    """
     reason = _LABEL_REASON[score.label]
     now = ctx.now_ms()
     with transaction.atomic():
@@ -30,7 +35,7 @@ def record_reconcile_run(ctx: ServiceContext, trigger: ReconcileTrigger, started
             ts_ms=started_ms, run_id=ctx.run_id, cycle_id=ctx.cycle_id, mode=ctx.mode, stage=stage.value,
             event_type=AuditEventType.RECONCILE_RUN.value, reasons=[reason.value], trigger=trigger.value,
             duration_ms=max(0, now - started_ms), drift_score_x10000=score.score_x10000,
-            drift_label=score.label.value, diff_count=len(diffs), counts=counts)
+            drift_label=score.label.value, diff_count=len(diffs), counts=counts, capital_quote=capital_quote)
         for d in diffs:
             ReconcileDiff.objects.create(
                 ts_ms=now, run_id=ctx.run_id, cycle_id=ctx.cycle_id, mode=ctx.mode, stage=stage.value,
@@ -40,7 +45,8 @@ def record_reconcile_run(ctx: ServiceContext, trigger: ReconcileTrigger, started
     ctx.emit(AuditEventType.RECONCILE_RUN, stage=stage, reasons=(reason,),
              data={"reconcile_run_id": run.pk, "trigger": trigger.value, "drift_score_x10000": score.score_x10000,
                    "drift_label": score.label.value, "diff_count": len(diffs), "counts": counts,
-                   "duration_ms": run.duration_ms})
+                   "duration_ms": run.duration_ms,
+                   "capital_quote": None if capital_quote is None else str(capital_quote)})
     for d in diffs:
         ctx.emit(AuditEventType.RECONCILE_DIFF, stage=stage, symbol=d.symbol, reasons=(reason,),
                  data={"reconcile_run_id": run.pk, "kind": d.kind.value, "summary": d.summary[:200],

@@ -93,3 +93,16 @@ def test_a_stop_leg_fill_first_seen_by_reconcile_still_closes_as_stop_loss_hit(s
     stack.reconciler.run(ReconcileTrigger.PERIODIC, ["BTCUSDT"])
     pos = Position.objects.get(symbol="BTCUSDT")
     assert (pos.state, pos.exit_reason) == ("CLOSED", "STOP_LOSS_HIT")
+
+
+def test_a_run_records_the_account_capital_quote_held_plus_positions_at_cost(stack: Stack) -> None:
+    before = stack.reconciler.run(ReconcileTrigger.PERIODIC)
+    stack.pm.on_entry(stack.executor.submit(entry(stack)), plan())
+    after = stack.reconciler.run(ReconcileTrigger.PERIODIC, ["BTCUSDT"])
+    usdt = stack.venue.exchange.account().balances["USDT"]
+    pos = Position.objects.get(symbol="BTCUSDT")
+    assert after.capital_quote == usdt.free + usdt.locked + pos.qty * pos.avg_entry_price
+    # Buying moves quote into the position at cost (the fee paid in base is in that cost): capital holds,
+    # up to the rounding of the stored average entry price.
+    assert after.capital_quote is not None and before.capital_quote == D("100000")
+    assert abs(after.capital_quote - before.capital_quote) < D("1e-8")

@@ -22,7 +22,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--day", help="UTC day YYYY-MM-DD (default: the last complete day)")
         parser.add_argument("--mode", choices=[m.value for m in Mode], help="default: MODE from the environment")
-        parser.add_argument("--capital", help="account capital in USDT, for equity and drawdown bps")
+        parser.add_argument("--capital", help="account capital in USDT at the start of the history, for equity and "
+                            "drawdown bps (default: the account as the last reconcile before the day saw it)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
