@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,8 @@ def test_migrations_writer_services_and_jobs_work_on_postgresql(
 
     runs = _query(pg, "SELECT trigger, drift_label, diff_count FROM reconcile_runs")
     assert len(runs) >= 2 and set(runs) == {("PERIODIC", "OK", 0)}
+    capitals = {c for (c,) in _query(pg, "SELECT capital_quote FROM reconcile_runs")}  # exact decimal text
+    assert len(capitals) == 1 and Decimal(capitals.pop()) > 0  # no trade between the runs: the same account
     snaps = _query(pg, "SELECT stage, items FROM topk_snapshots")
     assert len(snaps) >= 2
     for stage, items in snaps:  # jsonb comes back decoded
