@@ -2,7 +2,7 @@
 
 A trigger must be a necessary condition of the strategy's own rule, never a substitute: the
 strategy still decides. For EMA-cross it is the cross itself on incrementally updated EMAs (the
-same recurrence as `ema_cross.ema_last_two`, seeded with the first close): the strategy then
+same recurrence as `ema_cross.ema_pair_last_two`, seeded with the first close): the strategy then
 recomputes the cross on its bounded window and acts, or says NO_SIGNAL (counted as a trigger
 mismatch; tests show there are none on the shipped series). A cross up while the stake is below
 the symbol's minimum notional cannot become an entry (the strategy's plan would be refused with

@@ -9,6 +9,7 @@ Exits (time stop, operator) also use cancel-replace: cancel the OCO and sell in 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from trading.domain.catalog import IntentState, ReasonCode, StageName
@@ -184,10 +185,11 @@ class PositionManager:
     def _protection_id(self, stop: Order) -> str:
         """Return the id the position records: the OCO intent's list id for a list leg, else the stop's."""
         if stop.order_list_id is not None:  # list ids start at 0
-            for r in IntentRow.objects.filter(symbol=stop.symbol, kind=IntentKind.PROTECTION_OCO.value,
-                                              state=IntentState.CONFIRMED.value):
-                if client_order_id_for(r.order_intent_id, "below") == stop.client_order_id:
-                    return r.client_order_id
+            oco = _oco_intent_of_leg(IntentRow.objects.filter(
+                symbol=stop.symbol, kind=IntentKind.PROTECTION_OCO.value, state=IntentState.CONFIRMED.value),
+                "below", stop.client_order_id)
+            if oco is not None:
+                return oco.client_order_id
         return stop.client_order_id
 
 
@@ -206,8 +208,14 @@ def _ids_of(report: ExecutionReport) -> dict[str, str]:
         return {"order_intent_id": order.order_intent_id, "decision_id": order.decision_id}
     leg = report.client_order_id.rpartition("_")[2]
     if leg in ("above", "below"):  # reported before the OCO's answer was mirrored: derive it from the intents
-        for r in IntentRow.objects.filter(symbol=report.symbol, kind=IntentKind.PROTECTION_OCO.value
-                                          ).order_by("-id")[:_RECENT_OCO_INTENTS]:
-            if client_order_id_for(r.order_intent_id, leg) == report.client_order_id:
-                return {"order_intent_id": r.order_intent_id, "decision_id": r.decision_id}
+        recent = IntentRow.objects.filter(symbol=report.symbol, kind=IntentKind.PROTECTION_OCO.value
+                                          ).order_by("-id")[:_RECENT_OCO_INTENTS]
+        oco = _oco_intent_of_leg(recent, leg, report.client_order_id)
+        if oco is not None:
+            return {"order_intent_id": oco.order_intent_id, "decision_id": oco.decision_id}
     return {}
+
+
+def _oco_intent_of_leg(intents: Iterable[IntentRow], leg: str, client_order_id: str) -> IntentRow | None:
+    """Return the OCO intent among `intents` whose `leg` ("above" / "below") has that client id."""
+    return next((r for r in intents if client_order_id_for(r.order_intent_id, leg) == client_order_id), None)

@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Mapping
-from decimal import Context, Decimal, InvalidOperation, localcontext
+from decimal import Context, Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
@@ -111,11 +111,15 @@ def parse_optional_decimal(value: object, name: str) -> Decimal | None:
     return None if value is None else parse_decimal(value, name)
 
 
+# Enough precision that a price of 1e9 on a 1e-8 tick never hits DivisionImpossible. Held once:
+# entering a localcontext per check costs more than the remainder itself (every Decision and
+# order check calls this); only its flags ever change, and no result depends on them.
+_GRID_CONTEXT = Context(prec=60)
+
+
 def on_grid(value: Decimal, step: Decimal) -> bool:
     """Return True when `value` is a whole multiple of `step` (Binance: `value % step == 0`)."""
-    # Enough precision that a price of 1e9 on a 1e-8 tick never hits DivisionImpossible.
-    with localcontext(Context(prec=60)):
-        return value % step == 0
+    return _GRID_CONTEXT.remainder(value, step) == 0
 
 
 def is_sha256_hex(value: str) -> bool:

@@ -5,8 +5,7 @@ stop_limit <= stop < entry < take_profit), so an impossible plan never reaches t
 risk or the executor. Its id is derived from its content: a retry or a replay deduplicates.
 
 Every strategy proposal builds, hashes and checks one, so the hot paths are spelled out: each
-`to_dict` lists its fields (a unit test holds it equal to canonical.fields_dict) and the grid
-checks share one decimal context.
+`to_dict` lists its fields (a unit test holds it equal to canonical.fields_dict).
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from contextvars import ContextVar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Context, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -24,6 +23,7 @@ from trading.domain.contracts.canonical import (
     ContractViolation,
     dec_str,
     is_sha256_hex,
+    on_grid,
     parse_decimal,
     parse_optional_decimal,
     parse_reason_code,
@@ -44,20 +44,6 @@ TRAILING_DELTA_MAX_BPS = 2000
 # Left out of the id: the same proposal recomputed a moment later (ts_ms) or recorded by
 # another process (run_id; cycle_id already names the run) is the same decision and must dedupe.
 _NOT_IN_ID = frozenset({"decision_id", "ts_ms", "run_id"})
-# canonical.on_grid's precision, held once: entering a localcontext per check costs more than
-# the remainder itself. Only its flags ever change, and no result depends on them.
-_GRID_CONTEXT = Context(prec=60)
-
-
-def is_on_grid(value: Decimal, step: Decimal) -> bool:
-    """Return True when `value` is a whole multiple of `step` (Binance: `value % step == 0`).
-
-    Same rule, precision and traps as canonical.on_grid (so the same answer, or the same
-    InvalidOperation for a value too large for the step), without switching the thread's context.
-    """
-    return _GRID_CONTEXT.remainder(value, step) == 0
-
-
 def _plain(value: object) -> Any:
     """Return an int, str or None field as canonical.fields_dict does (an enum member by value)."""
     if value is None or type(value) is int or type(value) is str:
@@ -403,7 +389,7 @@ def _check_prices(d: Decision) -> None:
         require(act is None or act > entry, "trailing_activation_price must be above the entry price")
         prices["entry_plan.price"] = entry
     for name, price in prices.items():
-        if not is_on_grid(price, tick):
+        if not on_grid(price, tick):
             raise ContractViolation(f"{name} {price} is not on the tick grid {tick}")
 
 
@@ -414,7 +400,7 @@ def _check_sizes(d: Decision) -> None:
     close_qty = d.exit_plan.close_qty
     for name, qty in (("entry_plan.qty", entry_qty), ("exit_plan.close_qty", close_qty)):
         if qty is not None:
-            if not is_on_grid(qty, c.step_size):
+            if not on_grid(qty, c.step_size):
                 raise ContractViolation(f"{name} {qty} is not on the step grid {c.step_size}")
             if not (qty >= c.min_qty):
                 raise ContractViolation(f"{name} {qty} is below min_qty {c.min_qty}")
@@ -438,5 +424,5 @@ def _check_notional(what: str, notional: Decimal, c: DecisionConstraints) -> Non
 
 __all__ = [
     "DECISION_ID_RE", "ContractViolation", "Costs", "Decision", "DecisionConstraints",
-    "DecisionIntent", "EntryOrderType", "EntryPlan", "ExitPlan", "Side", "decision_id_for", "is_on_grid",
+    "DecisionIntent", "EntryOrderType", "EntryPlan", "ExitPlan", "Side", "decision_id_for",
 ]

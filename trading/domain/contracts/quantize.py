@@ -17,8 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 from trading.domain.catalog.reasons import ReasonCode
-from trading.domain.contracts.canonical import fields_dict, sha256_hex
-from trading.domain.contracts.decision import DecisionConstraints, Side, is_on_grid
+from trading.domain.contracts.canonical import fields_dict, on_grid, sha256_hex
+from trading.domain.contracts.decision import DecisionConstraints, Side
 
 
 class PriceRounding(StrEnum):
@@ -266,7 +266,7 @@ def _price_problems(price: Decimal, f: SymbolFilters) -> list[ReasonCode]:
     problems = []
     if price <= 0 or price < f.min_price or (f.max_price is not None and price > f.max_price):
         problems.append(ReasonCode.PRICE_OUT_OF_RANGE)
-    if f.tick_size is not None and not is_on_grid(price, f.tick_size):
+    if f.tick_size is not None and not on_grid(price, f.tick_size):
         problems.append(ReasonCode.PRICE_NOT_ON_TICK)
     return problems
 
@@ -285,7 +285,7 @@ def _lot_problems(qty: Decimal, min_qty: Decimal, max_qty: Decimal | None,
         problems.append(ReasonCode.QTY_BELOW_MINIMUM)
     if max_qty is not None and qty > max_qty:
         problems.append(ReasonCode.QTY_ABOVE_MAXIMUM)
-    if step is not None and not is_on_grid(qty, step):
+    if step is not None and not on_grid(qty, step):
         problems.append(ReasonCode.QTY_NOT_ON_STEP)
     return problems
 

@@ -42,20 +42,9 @@ class EmaCrossParams:
     edge_bps: int = 0  # declared, not estimated: the reference strategy has no edge model
 
 
-def ema_last_two(closes: Sequence[float], period: int) -> tuple[float, float]:
-    """Return the EMA of `closes` (seeded with the first close) at the previous and the last bar."""
-    alpha = 2.0 / (period + 1)
-    value = closes[0]
-    for close in closes[1:-1]:  # the hot loop: one update per bar, no bookkeeping
-        value += alpha * (close - value)
-    if len(closes) < 2:
-        return value, value
-    return value, value + alpha * (closes[-1] - value)
-
-
 def ema_pair_last_two(closes: Sequence[float], fast: int, slow: int) -> tuple[float, float, float, float]:
-    """Return ema_last_two of `fast` then of `slow`, in one pass over `closes` (the same float
-    operations in the same order per average, so bit-identical; the loop's cost is shared)."""
+    """Return the EMAs of `closes` (each seeded with the first close) at the previous and the last
+    bar: (fast previous, fast last, slow previous, slow last), both averages in one pass."""
     if len(closes) < 2:
         value = closes[0]
         return value, value, value, value
