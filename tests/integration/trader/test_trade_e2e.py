@@ -53,8 +53,10 @@ def test_a_bounded_run_opens_and_closes_a_protected_position(run: Any) -> None:
         on_sim = sim_orders[entry[0]["client_order_id"]]
         assert on_sim["symbol"] == pos["symbol"] and on_sim["side"] == "BUY" and Decimal(on_sim["executedQty"]) > 0
         # The OCO that protected it is an order list on the exchange, with both legs.
-        oco = _rows(tmp, f"SELECT * FROM order_intents WHERE symbol = '{pos['symbol']}' AND kind = 'PROTECTION_OCO' "
-                         f"AND created_ts_ms >= {pos['opened_ts_ms']}")
+        # This position's own brackets (protection intents carry its decision id), the first one first:
+        # by symbol and time alone a later position's bracket on the same symbol could be taken for it.
+        oco = _rows(tmp, f"SELECT * FROM order_intents WHERE decision_id = '{pos['decision_id']}' "
+                         "AND kind = 'PROTECTION_OCO' ORDER BY id")
         assert oco and all(o["state"] == "CONFIRMED" for o in oco)
         listed = [sim_lists[o["client_order_id"]] for o in oco if o["client_order_id"] in sim_lists]
         assert listed and all(x["symbol"] == pos["symbol"] and x["contingencyType"] == "OCO" for x in listed)
