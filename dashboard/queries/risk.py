@@ -96,18 +96,21 @@ def _unrealized(mode: str, open_pos: list[tuple[str, Decimal, Decimal]]) -> Deci
 def equity_curve(mode: str) -> list[tuple[int, Decimal]]:
     """Return (close ts_ms, cumulative net PnL) for the latest closed positions, oldest first.
 
-    At most EQUITY_POINTS_MAX points: older closes are folded into the first point's level.
+    The curve starts at 0 before the oldest of the EQUITY_CLOSES latest closes (older closes are
+    not summed: the panel shows the recent path, the daily report the account's).
     """
-    found = sql.rows(f"SELECT closed_ts_ms, updated_ts_ms, realized_pnl_quote, fees_quote FROM {sql.T_POSITION}"
-                     f" WHERE state = 'CLOSED' AND mode = %s ORDER BY updated_ts_ms DESC, id ASC LIMIT %s",
-                     (mode, EQUITY_CLOSES))
+    # By close time, not by last update: a position is closed at its exit fill's exchange time
+    # and its row may be touched later (a late stream report, a swap's accounting), so update
+    # order can differ from close order and the running sum would be attached to the wrong points.
+    found = sql.rows(f"SELECT closed_ts_ms, realized_pnl_quote, fees_quote FROM {sql.T_POSITION}"
+                     f" WHERE state = 'CLOSED' AND mode = %s AND closed_ts_ms IS NOT NULL"
+                     f" ORDER BY closed_ts_ms DESC, id DESC LIMIT %s", (mode, EQUITY_CLOSES))
     found.reverse()
     points: list[tuple[int, Decimal]] = []
     level = ZERO
-    for closed, updated, r, f in found:
+    for closed, r, f in found:
         level += _dec(r) - _dec(f)
-        points.append((int(closed or updated or 0), level))
-    points.sort(key=lambda p: p[0])  # closed_ts_ms may disagree with updated order by a hair
+        points.append((int(closed), level))
     step = max(1, -(-len(points) // EQUITY_POINTS_MAX))
     sampled = points[step - 1::step]
     if points and sampled[-1] != points[-1]:
@@ -133,7 +136,8 @@ def cooldowns(recent: list[tuple[Any, ...]], now_ms: int, cooldown_ms: int) -> l
     """
     per: dict[str, dict[str, Any]] = {}
     hour_ago = now_ms - HOUR_MS
-    for sym, state, opened, closed, net in recent:
+    # Newest close first, whatever order the rows were read in: the streak is of closes.
+    for sym, state, opened, closed, net in sorted(recent, key=lambda row: -(row[3] or 0)):
         s = per.setdefault(sym, {"last_close": 0, "per_hour": 0, "streak": 0, "streak_open": True})
         if (opened or 0) >= hour_ago:
             s["per_hour"] += 1

@@ -48,6 +48,7 @@ class Position(StateRow):
             models.Index(fields=["state", "-updated_ts_ms"], name="position_state_updated"),
             models.Index(fields=["symbol", "-opened_ts_ms"], name="position_symbol_opened"),
             models.Index(fields=["-updated_ts_ms"], name="position_updated"),
+            models.Index(fields=["state", "-closed_ts_ms"], name="position_state_closed"),
             models.Index(fields=["decision_id"], name="position_decision"),
         ]
 

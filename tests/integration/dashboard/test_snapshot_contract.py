@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -163,6 +164,24 @@ def test_risk_figures(client: Any, filled: cast.Cast) -> None:
     assert r["locked_quote"] == "221.1"  # 22 open BUY LIMITs of 0.1 @ 100.5
     s01 = next(c for c in r["cooldowns"] if c["symbol"] == "S01USDT")
     assert s01["loss_streak"] == 0 and s01["cooldown_until_ts_ms"] > filled.now_ms - 3_000_000
+
+
+def test_equity_and_streak_follow_close_time_not_row_update_time(client: Any, db: None) -> None:
+    # A closed row can be touched after a later close (a late stream report, a swap's
+    # accounting): the curve and the streak are of closes, in close order, whatever the updates.
+    now = cast.now_ms_for_tests()
+    day = now - now % 86_400_000
+    base = max(day, now - 3_000_000)
+    for i, (pnl, touched) in enumerate([("4", 5), ("-1", 1), ("-2", 2), ("-3", 3)]):
+        f.PositionFactory(symbol="S09USDT", state="CLOSED", realized_pnl_quote=Decimal(pnl), fees_quote=Decimal(0),
+                          opened_ts_ms=base + i * 1000 - 500, closed_ts_ms=base + i * 1000,
+                          updated_ts_ms=base + 10_000 + touched)  # the oldest close was updated last
+    r = fetch(client)["risk"]
+    assert [p["ts_ms"] for p in r["equity_curve"]] == [base + i * 1000 for i in range(4)]
+    assert [p["equity_quote"] for p in r["equity_curve"]] == ["4", "3", "1", "-2"]
+    assert r["drawdown_quote"] == "6"
+    (s09,) = (c for c in r["cooldowns"] if c["symbol"] == "S09USDT")
+    assert s09["loss_streak"] == 3 and s09["cooldown_until_ts_ms"] > base + 3000
 
 
 def test_an_empty_database_gives_a_valid_snapshot(client: Any, db: None) -> None:
