@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from aigate.ports import CallFailed, ModelClient
@@ -87,13 +88,18 @@ class AIGate:
         self.ai_dec, self.mode, self.model, self.prompt_version = ai_dec, Mode(mode), model, prompt_version
         self._client, self._recorder, self._pauser = client, recorder, pauser
 
-    def evaluate(self, proposed: Decision, snapshot: GateSnapshot, sys_mode: SysMode) -> GateOutcome:
+    def evaluate(self, proposed: Decision, snapshot: GateSnapshot, sys_mode: SysMode,
+                 on_input: Callable[[GateInput], None] | None = None) -> GateOutcome:
         """Return the outcome for `proposed`; audited, alerted and paused per policy.
 
+        `on_input` receives the payload and its hashes once they are computed, before the model
+        is called (the trader records the proposal with them).
         Raises ContractViolation only for a caller bug (a snapshot of another symbol/snapshot_id).
         """
         self._recorder.stage_entered(proposed)
         gate_input = build_input(proposed, snapshot, self.prompt_version)
+        if on_input is not None:
+            on_input(gate_input)
         plan = plan_call(self.ai_dec, self.mode, sys_mode, proposed.intent)
         judged = self._judge(plan, proposed, snapshot, gate_input)
         outcome = decide(self.ai_dec, self.mode, proposed, judged.result)

@@ -37,10 +37,13 @@ def gate_snapshot(decision: Decision, view: MarketView) -> GateSnapshot:
         price_vs_vwap_bps=round(radar.price_vs_vwap_bps) if radar is not None else 0)
 
 
-def gate_fn(gate: Any, sys_mode: Callable[[], SysMode]) -> Callable[[Decision, MarketView], Any]:
-    """Return the pipeline's gate callable around the AIGate."""
-    def call(decision: Decision, view: MarketView) -> Any:
-        return gate.evaluate(decision, gate_snapshot(decision, view), sys_mode())
+def gate_fn(gate: Any, sys_mode: Callable[[], SysMode]) -> Callable[..., Any]:
+    """Return the pipeline's gate callable around the AIGate.
+
+    `on_input(gate_input)` is called with the payload's hashes before the model is asked.
+    """
+    def call(decision: Decision, view: MarketView, on_input: Callable[[Any], None] | None = None) -> Any:
+        return gate.evaluate(decision, gate_snapshot(decision, view), sys_mode(), on_input)
     return call
 
 
@@ -50,7 +53,7 @@ def open_longs(mode: str) -> dict[str, OpenPosition]:
 
 def risk_context(*, mode: str, now_ms: int, sys_mode: SysMode, quote_free: Decimal, quote_total: Decimal,
                  peak: Decimal, views: dict[str, MarketView], filters_hash: dict[str, str],
-                 kill_switch: KillSwitch = KillSwitch.OFF) -> RiskContext:
+                 halted: frozenset[str] = frozenset(), kill_switch: KillSwitch = KillSwitch.OFF) -> RiskContext:
     """Return the RiskContext at `now_ms` from the database (positions, closed trades) and the store."""
     positions = open_longs(mode)
     marks = {s: views[s].bid if s in views else p.entry_price for s, p in positions.items()}
@@ -64,7 +67,7 @@ def risk_context(*, mode: str, now_ms: int, sys_mode: SysMode, quote_free: Decim
     realized = sum((t.pnl_quote for t in trades if t.closed_ms >= day_start), Decimal(0))
     quotes = {s: MarketQuote(v.bid, v.ask, v.ts_ms) for s, v in views.items()}
     return RiskContext(now_ms, sys_mode, equity, quote_free, max(peak, equity), realized, unrealized,
-                       positions, trades, quotes, filters_hash, kill_switch=kill_switch)
+                       positions, trades, quotes, filters_hash, halted_symbols=halted, kill_switch=kill_switch)
 
 
 def entry_intent(decision: Decision, now_ms: int) -> OrderIntent:

@@ -8,11 +8,13 @@ POSITION_MANAGE -> RECONCILE_REST.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from aigate.payload import snapshot_hash
 from audit.runtime import AuditRuntime
 from trading.cycle import decisions
 from trading.control.flatten import flatten_step
@@ -22,7 +24,7 @@ from trading.domain.config import TraderConfig
 from trading.domain.contracts.decision import Decision, DecisionIntent
 from trading.domain.contracts.ids import cycle_id_for
 from trading.domain.pipeline import CycleResult, run_decision_pipeline
-from trading.domain.ports import ExecutionReport, Ticker24h
+from trading.domain.ports import ExchangeError, ExecutionReport, Ticker24h
 from trading.domain.risk.context import GatePassThrough, GateView, KillSwitch
 from trading.domain.risk.engine import RiskEngine
 from trading.domain.stages import DeepScanResult, Finalist, deep_scan, rank_topn, scan_universe
@@ -46,6 +48,7 @@ from trading.services.reconcile import latest_reconcile_run
 from trading.services.sysmode_glue import on_drift
 from trading.sysmode import SysModeController
 
+log = logging.getLogger("livespot.trader")
 R, S = ReasonCode, StageName
 NO_ENTRY = (SysMode.PAUSE, SysMode.DEGRADE, SysMode.EXIT)
 
@@ -137,6 +140,7 @@ class TraderCycle:
         if not self.scan_due():
             return False
         cid, now = self.mem.cycle_id, self.clock.now_ms()
+        self._recheck_halted()
         ranked = self._job_ranking(now)
         if ranked is None:
             ranked = self._rank_here(cid, now)
@@ -152,6 +156,16 @@ class TraderCycle:
         self.rep.enter(S.DEEP_SCAN, "finalists " + ",".join(f"{f.symbol}:{f.edge_bps}bps" for f in deep.finalists),
                        cycle_id=cid, reasons=tuple(sorted({r.reason for r in deep.rejected})))
         return True
+
+    def _recheck_halted(self) -> None:
+        """Re-read the statuses once per scan while a symbol is halted, so it trades again when
+        the exchange reopens it (no exchangeInfo weight while none is)."""
+        if not self.executor.instruments.halted():
+            return
+        try:
+            self.executor.instruments.refresh()
+        except ExchangeError as err:
+            log.warning("exchangeInfo re-read for halted symbols failed: %s", err)
 
     def _rank_here(self, cid: str, now: int) -> tuple[RankedSymbol, ...]:
         info = self.exchange.exchange_info()
@@ -211,10 +225,15 @@ class TraderCycle:
         return result
 
     def _recorded_gate(self, decision: Decision, view: MarketView) -> GateView:
-        """The pipeline's gate step: the proposal is recorded first, then the AI gate (or the
-        pass-through when it is off) rules on it."""
-        record_decision(self.ctx, decision)
-        return GatePassThrough.for_decision(decision) if self.gate is None else self.gate(decision, view)
+        """The pipeline's gate step: the proposal is recorded first (with the hashes of the
+        snapshot and of the gate's payload), then the AI gate (or the pass-through when it is
+        off) rules on it."""
+        if self.gate is None:
+            record_decision(self.ctx, decision, snapshot_hash=snapshot_hash(decisions.gate_snapshot(decision, view)))
+            return GatePassThrough.for_decision(decision)
+        outcome: GateView = self.gate(decision, view, lambda given: record_decision(
+            self.ctx, decision, input_hash=given.input_hash, snapshot_hash=given.snapshot_hash))
+        return outcome
 
     def _record_outcome(self, result: CycleResult) -> None:
         """Record an applied AI MODIFY as its own decision, then risk's verdict on what it judged."""
@@ -222,7 +241,8 @@ class TraderCycle:
         if proposed is None or gate is None or result.verdict is None:
             return
         if gate.decision.decision_id != proposed.decision_id:
-            record_decision(self.ctx, gate.decision, parent_decision_id=proposed.decision_id)
+            record_decision(self.ctx, gate.decision, parent_decision_id=proposed.decision_id,
+                            snapshot_hash=gate.result.snapshot_hash)  # same snapshot; no payload of its own
         record_verdict(self.ctx, result.verdict, gate.decision)
 
     def _strategy_input(self, view: Any, now: int) -> StrategyInput:
@@ -244,7 +264,7 @@ class TraderCycle:
         hashes = {s: self.executor.instruments.filters(s).filters_hash for s in views}
         ctx = decisions.risk_context(mode=self.ctx.mode, now_ms=now, sys_mode=self.sysmode.mode, quote_free=free,
                                      quote_total=total, peak=self.mem.peak_equity, views=views, filters_hash=hashes,
-                                     kill_switch=self.kill_switch())
+                                     halted=self.executor.instruments.halted(), kill_switch=self.kill_switch())
         self.mem.peak_equity = ctx.peak_equity_quote
         return ctx
 

@@ -151,6 +151,8 @@ class Executor:
                 return self._cancel_found_nothing(row, err)
             if err.code == FILTER_FAILURE:
                 self._filters_maybe_changed(row.symbol, f"{err.code}: {err.msg}")
+            if err.reason is ReasonCode.SYMBOL_NOT_TRADING:
+                self._symbol_not_trading(row.symbol, f"{err.code}: {err.msg}")
             if err.is_duplicate:
                 # Our id is already on an open order: it is this intent's own earlier send.
                 for r in (row, *also):
@@ -183,6 +185,18 @@ class Executor:
         if changed:
             self.ctx.alert(ReasonCode.FILTERS_HASH_DRIFT, Severity.WARN, f"{symbol} filters changed ({detail})",
                            stage=StageName.EXECUTE_INTENT, symbol=symbol)
+
+    def _symbol_not_trading(self, symbol: str, detail: str) -> None:
+        # "Market is closed": the symbol was halted after we last read its status. Risk blocks
+        # entries on it from now on (instruments.halted()), instead of one refusal per cycle.
+        try:
+            self.instruments.refused_not_trading(symbol)
+        except ExchangeError:
+            pass
+        status = self.instruments.status(symbol)
+        self.ctx.alert(ReasonCode.SYMBOL_NOT_TRADING, Severity.WARN,
+                       f"{symbol} refused an order ({detail}); status {status}: no new entry until it trades",
+                       stage=StageName.EXECUTE_INTENT, symbol=symbol)
 
     def _cancel_found_nothing(self, row: IntentRow, err: OrderNotFound) -> SubmitOutcome:
         """A cancel refused as "unknown order": its target filled or closed first (the TTL race).

@@ -16,8 +16,9 @@ class Decision(Envelope):
     Written by the trader (event_type DECISION_PROPOSED) before the AI gate is called. Columns
     follow `Decision.to_dict()`: the plans and constraints are its JSON (decimal strings), the
     envelope `reasons` are its reason_codes. decision_id is derived from the content, so a
-    replayed decision lands on the same row. input_hash is the SHA-256 of the canonical
-    strategy input, for replay checks. Append-only.
+    replayed decision lands on the same row. snapshot_hash is the SHA-256 of the canonical
+    reduced market snapshot the proposal was made on, input_hash that of the AI gate's payload
+    (empty when the gate is off); both match the proposal's ai_gate_events row. Append-only.
     """
 
     decision_id = models.CharField(max_length=ID_MAX, unique=True)

@@ -21,10 +21,13 @@ from trading.models import RiskVerdict as RiskVerdictRow
 from trading.services.context import ServiceContext
 
 
-def record_decision(ctx: ServiceContext, d: Decision, *, parent_decision_id: str = "") -> bool:
+def record_decision(ctx: ServiceContext, d: Decision, *, parent_decision_id: str = "", input_hash: str = "",
+                    snapshot_hash: str = "") -> bool:
     """Write `d`'s row and DECISION_PROPOSED event unless it is already recorded; return True if new.
 
-    `parent_decision_id` names the proposal an applied AI MODIFY was derived from.
+    `parent_decision_id` names the proposal an applied AI MODIFY was derived from. `snapshot_hash`
+    is the canonical market snapshot's hash and `input_hash` the AI gate payload's (empty when
+    the gate is off); both equal those of the proposal's `ai_gate_events` row.
     """
     if DecisionRow.objects.filter(decision_id=d.decision_id).exists():
         return False
@@ -37,10 +40,12 @@ def record_decision(ctx: ServiceContext, d: Decision, *, parent_decision_id: str
         intent=d.intent.value, side=d.side.value, entry_plan=plain["entry_plan"], exit_plan=plain["exit_plan"],
         constraints=plain["constraints"], edge_bps=d.edge_bps, fees_bps=d.costs.fees_bps,
         spread_bps=d.costs.spread_bps, slippage_bps=d.costs.slippage_bps, costs_bps=d.costs.total_bps,
-        strategy=d.strategy, strategy_version=d.strategy_version)
+        strategy=d.strategy, strategy_version=d.strategy_version, input_hash=input_hash,
+        snapshot_hash=snapshot_hash)
     ctx.writer.emit(AuditEventType.DECISION_PROPOSED.value, stage=stage.value, symbol=d.symbol,
                     cycle_id=d.cycle_id, snapshot_id=d.snapshot_id, decision_id=d.decision_id,
-                    reasons=tuple(r.value for r in d.reason_codes), data=_decision_fields(plain, parent_decision_id))
+                    reasons=tuple(r.value for r in d.reason_codes),
+                    data=_decision_fields(plain, parent_decision_id, input_hash, snapshot_hash))
     return True
 
 
@@ -59,9 +64,12 @@ def record_verdict(ctx: ServiceContext, verdict: RiskVerdict, judged: Decision) 
                                                   "checks_run": len(verdict.checks), "failed_checks": failed})
 
 
-def _decision_fields(plain: dict[str, Any], parent_decision_id: str) -> dict[str, Any]:
+def _decision_fields(plain: dict[str, Any], parent_decision_id: str, input_hash: str,
+                     snapshot_hash: str) -> dict[str, Any]:
     fields = {k: plain[k] for k in ("intent", "side", "entry_plan", "exit_plan", "edge_bps", "costs",
                                     "strategy", "strategy_version")}
-    if parent_decision_id:
-        fields["parent_decision_id"] = parent_decision_id
+    for name, value in (("parent_decision_id", parent_decision_id), ("input_hash", input_hash),
+                        ("snapshot_hash", snapshot_hash)):
+        if value:
+            fields[name] = value
     return fields

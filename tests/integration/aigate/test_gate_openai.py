@@ -2,6 +2,7 @@
 and database, the real SysMode controller. Every verdict and failure, at every AI_DEC level."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pytest
@@ -18,7 +19,7 @@ from tests.support.openai_server import (
     sequence,
     slow,
 )
-from tests.unit.aigate.builders import make_manage
+from tests.unit.aigate.builders import make_manage, make_snapshot
 from trading.domain.catalog.panel import AIGateVerdict, SysMode
 from trading.domain.catalog.reasons import ReasonCode
 from trading.domain.contracts.decision import Decision
@@ -185,3 +186,13 @@ def test_the_timeout_bounds_the_whole_call(gate_rig: RigFactory) -> None:
     outcome = rig.evaluate(rig.decision())
     assert outcome.result.reasons == (R.AIGATE_TIMEOUT,) and rig.hits() == 1
     assert 400 <= outcome.result.latency_ms < 1500
+
+
+def test_the_payload_hashes_are_handed_out_before_the_model_is_asked(gate_rig: RigFactory) -> None:
+    rig = gate_rig(answer("ALLOW"))
+    proposed, seen = rig.decision(), []
+    snap = make_snapshot(proposed)
+    outcome = rig.gate.evaluate(proposed, snap, rig.sys_mode.mode,
+                                lambda given: seen.append((given.input_hash, given.snapshot_hash, rig.hits())))
+    assert seen == [(outcome.result.input_hash, outcome.result.snapshot_hash, 0)] and rig.hits() == 1
+    assert seen[0][0] == hashlib.sha256(rig.server.requests[-1]["messages"][-1]["content"].encode()).hexdigest()

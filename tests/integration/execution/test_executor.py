@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit.models import AuditEvent
+from audit.models import Alert, AuditEvent
 from tests.support.sim_exchange import Stack
 from trading.domain.catalog import IntentState
 from trading.execution.executor import EntriesBlocked
@@ -69,11 +69,34 @@ def test_an_entry_limit_past_its_ttl_is_cancelled(stack: Stack) -> None:
 
 
 def test_a_rejection_is_failed_terminal(stack: Stack) -> None:
+    instruments = stack.executor.instruments
+    instruments.refresh()  # BTCUSDT read as TRADING, then halted behind the cache's back
     stack.sim.set_symbol_status("BTCUSDT", "HALT")
+    assert instruments.halted() == frozenset()
     out = stack.executor.submit(entry(stack))
     row = IntentRow.objects.get()
     assert out.state is IntentState.FAILED_TERMINAL and (row.state, row.reason) == ("FAILED_TERMINAL",
                                                                                      "SYMBOL_NOT_TRADING")
+    # The refusal re-read the statuses: risk now sees the halt, and the operator was told.
+    assert instruments.halted() == {"BTCUSDT"} and instruments.status("BTCUSDT") == "HALT"
+    stack.writer.flush()
+    (alert,) = Alert.objects.filter(reason_code="SYMBOL_NOT_TRADING")
+    assert alert.symbol == "BTCUSDT" and "HALT" in alert.summary
+    stack.sim.set_symbol_status("BTCUSDT", "TRADING")
+    instruments.refresh()
+    assert instruments.halted() == frozenset()
+
+
+def test_a_refusal_outranks_a_status_that_still_reads_trading(stack: Stack) -> None:
+    # exchangeInfo may lag the matching engine: "Market is closed." is the newer fact, kept until
+    # the next scheduled refresh.
+    instruments = stack.executor.instruments
+    instruments.refresh()
+    stack.sim.faults.reject_next(-2010, "Market is closed.", status=400, path="/api/v3/order", method="POST")
+    assert stack.executor.submit(entry(stack)).state is IntentState.FAILED_TERMINAL
+    assert instruments.status("BTCUSDT") == "TRADING" and instruments.halted() == {"BTCUSDT"}
+    instruments.refresh()
+    assert instruments.halted() == frozenset()
 
 
 def test_a_429_stops_entries_alerts_and_degrades(stack: Stack) -> None:

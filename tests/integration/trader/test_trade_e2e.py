@@ -138,6 +138,17 @@ def test_every_decision_and_verdict_is_recorded_and_explains_itself(run: Any) ->
         failed = [c for c in json.loads(v["checks"]) if not c["passed"]]
         assert (v["outcome"] == "BLOCK") == bool(failed)
         assert all(c["detail"] for c in failed)
+    # Each proposal carries the hashes its gate call computed before asking the model, so the
+    # decision row joins its ai_gate_events row; an applied MODIFY keeps its proposal's snapshot.
+    gate_rows = {g["decision_id"]: g for g in _rows(tmp, "SELECT * FROM ai_gate_events")}
+    assert gate_rows
+    for d in decisions.values():
+        assert len(d["snapshot_hash"]) == 64, d["decision_id"]
+        if d["parent_decision_id"]:
+            assert d["snapshot_hash"] == decisions[d["parent_decision_id"]]["snapshot_hash"] and not d["input_hash"]
+        else:
+            g = gate_rows[d["decision_id"]]
+            assert (d["input_hash"], d["snapshot_hash"]) == (g["input_hash"], g["snapshot_hash"])
     # The stage lines agree with the rows, and the JSONL trail carries one event per row.
     staged = _rows(tmp, "SELECT decision_id, summary FROM audit_stage_event WHERE stage = 'RISK_VERDICT'")
     outcome = {v["decision_id"]: v["outcome"] for v in verdicts}

