@@ -153,10 +153,23 @@ class AuditStore:
                 [run_id, after_seq, upto_seq],
             )
             rows = cur.fetchall()
-        return [dict(zip(EVENT_COLUMNS, (_text(v) for v in row))) for row in rows]
+        pg = connections[self.alias].vendor == "postgresql"
+        return [{c: _json_text(v) if pg and c in _JSON_COLUMNS else _text(v) for c, v in zip(EVENT_COLUMNS, row)}
+                for row in rows]
 
     def close(self) -> None:
         connections[self.alias].close()
+
+
+_JSON_COLUMNS = frozenset({"reasons", "data"})
+
+
+def _json_text(value: Any) -> str:
+    # jsonb keeps the value, not the text: it comes back (decoded, or as PostgreSQL's spaced
+    # text) with its keys in jsonb's order. Re-serialize it compact, as the writer writes JSON.
+    import orjson
+
+    return orjson.dumps(orjson.loads(value) if isinstance(value, (str, bytes)) else value).decode()
 
 
 def _text(value: Any) -> Any:

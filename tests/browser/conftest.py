@@ -39,10 +39,9 @@ def artifacts() -> Path:
 @pytest.fixture
 def panel(django_db_setup: None, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A daphne serving the panel on the test DB (snapshot every 400 ms)."""
-    from django.db import connections
-
     from tests.integration.dashboard.panel_server import PanelServer
+    from tests.support.db_url import subprocess_db_url
 
-    server = PanelServer(tmp_path, str(connections["default"].settings_dict["NAME"]), interval_ms=400).start()
+    server = PanelServer(tmp_path, subprocess_db_url(), interval_ms=400).start()
     yield server
     server.stop()

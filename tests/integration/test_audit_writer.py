@@ -6,6 +6,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -79,10 +80,22 @@ def test_rows_and_jsonl_lines_carry_the_same_envelope(writer_factory: WriterFact
     assert mark.committed_seq == mark.trailed_seq == row.seq
 
 
-def _lock_db() -> sqlite3.Connection:
-    blocker = sqlite3.connect(settings.DATABASES["default"]["TEST"]["NAME"], isolation_level=None, timeout=5)
-    blocker.execute("BEGIN IMMEDIATE")
-    return blocker
+def _lock_db() -> Any:
+    """Hold a lock that makes the writer's next commit wait: SQLite's write lock (the writer
+    gets DB_BUSY after its busy_timeout), or on PostgreSQL a table lock on audit_event (its
+    INSERT waits). Release with execute("ROLLBACK") and close()."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        db = connection.settings_dict
+        blocker = psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"],
+                                  password=db["PASSWORD"] or None, autocommit=True)
+        blocker.execute("BEGIN")
+        blocker.execute("LOCK TABLE audit_event IN EXCLUSIVE MODE")  # reads go on, writes wait
+        return blocker
+    lite = sqlite3.connect(settings.DATABASES["default"]["TEST"]["NAME"], isolation_level=None, timeout=5)
+    lite.execute("BEGIN IMMEDIATE")
+    return lite
 
 
 def test_full_pressure_sheds_only_telemetry_counts_it_and_asks_for_degrade(

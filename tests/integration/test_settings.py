@@ -26,6 +26,7 @@ def _pragmas() -> tuple[str, int, int]:
     return journal, sync, busy
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_every_sqlite_connection_gets_wal_normal_sync_and_busy_timeout() -> None:
     results = [_pragmas()]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
+from django.db import connection
 
 from audit.record import AuditRecord
 from audit.redaction import Redactor
@@ -61,7 +63,11 @@ def test_partial_last_line_is_cut_and_its_row_restored(audit_dir: Path) -> None:
     path = trail.path_for_day("2026-11-18")
     path.write_bytes(whole[: len(batch.lines[0][1]) + 25])  # died in the middle of line 2
     assert repair_trail(store, trail, 0, own_run_id="r-new") == 1
-    assert path.read_bytes() == whole
+    if connection.vendor == "sqlite":  # the row holds the very text written
+        assert path.read_bytes() == whole
+    else:  # jsonb holds the value: the same record, compact, keys in jsonb's order
+        assert [orjson.loads(x) for x in path.read_bytes().splitlines()] == [orjson.loads(x) for _, x in batch.lines]
+        assert b": " not in path.read_bytes() and b", " not in path.read_bytes()
     assert [r["seq"] for r in trail_records(audit_dir)] == [1, 2]
 
 

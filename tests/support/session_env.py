@@ -1,7 +1,8 @@
 """pytest plugin loaded with `-p` (before Django settings are read).
 
 1. Sets every secret setting to a canary value and points all state (DB, audit trail,
-   locks) at a session temp folder, before settings.py parses the environment.
+   locks) at a session temp folder, before settings.py parses the environment
+   (LIVESPOT_TEST_DATABASE_URL, when set, is the database instead).
 2. Fails any test whose captured output contains a canary, and fails the session if a
    canary is found in any file the run left behind (JSONL, SQLite + WAL, logs).
 3. When LIVESPOT_STRICT_SKIPS=1 or CI=true, a skipped test is a failure: CI must never
@@ -24,7 +25,11 @@ for _name in SECRET_VARS:
     os.environ[_name] = f"{CANARY}-{_name.lower()}"
 os.environ["LIVESPOT_VAR_DIR"] = str(SESSION_DIR / "var")
 os.environ["LIVESPOT_TEST_DB"] = str(SESSION_DIR / "var" / "test-db.sqlite3")
+# The suite's database is SQLite unless LIVESPOT_TEST_DATABASE_URL names another (the PostgreSQL
+# run of tests/integration/test_suite_on_postgres.py); an operator's DATABASE_URL is never used.
 os.environ.pop("DATABASE_URL", None)
+if os.environ.get("LIVESPOT_TEST_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["LIVESPOT_TEST_DATABASE_URL"]
 os.environ.setdefault("MODE", "PAPER")
 
 STRICT_SKIPS = os.environ.get("LIVESPOT_STRICT_SKIPS") == "1" or os.environ.get("CI", "").lower() == "true"

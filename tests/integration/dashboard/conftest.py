@@ -5,10 +5,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connections
-
 from tests.integration.dashboard import cast
 from tests.integration.dashboard.panel_server import PanelServer
+from tests.support.db_url import subprocess_db_url
 
 
 @pytest.fixture
@@ -21,10 +20,10 @@ def filled(db: None) -> cast.Cast:
 def start_server(django_db_setup: None, tmp_path: Path) -> Iterator[Callable[..., PanelServer]]:
     """Return a function that starts a daphne on the test DB; every server is stopped after."""
     servers: list[PanelServer] = []
-    db_path = str(connections["default"].settings_dict["NAME"])
+    db = subprocess_db_url()
 
     def start(**kwargs: object) -> PanelServer:
-        server = PanelServer(tmp_path, db_path, **kwargs)  # type: ignore[arg-type]
+        server = PanelServer(tmp_path, db, **kwargs)  # type: ignore[arg-type]
         servers.append(server)
         return server.start()
 

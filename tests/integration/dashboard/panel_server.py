@@ -25,9 +25,11 @@ def free_port() -> int:
 
 
 class PanelServer:
-    def __init__(self, workdir: Path, db_path: str, *, mode: str = "PAPER", interval_ms: int = 400,
+    def __init__(self, workdir: Path, db: str, *, mode: str = "PAPER", interval_ms: int = 400,
                  ping_ms: int = 15_000, port: int | None = None, extra_env: dict[str, str] | None = None) -> None:
-        self.workdir, self.db_path, self.mode = workdir, db_path, mode
+        # `db`: a SQLite file path, or a DATABASE_URL (tests.support.db_url.subprocess_db_url)
+        self.workdir, self.db, self.mode = workdir, db, mode
+        self.db_url = db if "://" in db else f"sqlite:///{db}"
         self.extra_env = dict(extra_env or {})  # e.g. REDIS_URL: a channel layer shared with other processes
         self.interval_ms, self.ping_ms = interval_ms, ping_ms
         self.port = port or free_port()
@@ -38,7 +40,7 @@ class PanelServer:
         config = self.workdir / f"trading-{self.interval_ms}.toml"
         config.write_text(f"[panel]\nstream_snapshot_interval_ms = {self.interval_ms}\n")
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # see tests/browser
-        return {**env, "DATABASE_URL": f"sqlite:///{self.db_path}", "MODE": self.mode,
+        return {**env, "DATABASE_URL": self.db_url, "MODE": self.mode,
                 "LIVESPOT_TRADING_CONFIG": str(config), "WEBUI_SSE_PING_MS": str(self.ping_ms),
                 "DJANGO_SETTINGS_MODULE": "livespot_site.settings", "PYTHONUNBUFFERED": "1", **self.extra_env}
 

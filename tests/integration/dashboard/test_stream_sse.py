@@ -15,12 +15,12 @@ import pytest
 import websockets
 import websockets.exceptions
 from django.conf import settings
-from django.db import connections
 
 from dashboard.schema import AlertAggregateRow, DashboardSnapshot, PingEvent
 from dashboard.sse_client import SseEvent, collect, stream_events
 from tests.integration.dashboard.panel_server import PanelServer
 from tests.support import factories as f
+from tests.support.db_url import subprocess_db_url
 
 INTERVAL_MS = 400
 PING_MS = 700
@@ -29,8 +29,8 @@ PING_MS = 700
 @pytest.fixture(scope="module")
 def server(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PanelServer]:
     with django_db_blocker.unblock():
-        db_path = str(connections["default"].settings_dict["NAME"])
-    srv = PanelServer(tmp_path_factory.mktemp("sse"), db_path, interval_ms=INTERVAL_MS, ping_ms=PING_MS).start()
+        db = subprocess_db_url()
+    srv = PanelServer(tmp_path_factory.mktemp("sse"), db, interval_ms=INTERVAL_MS, ping_ms=PING_MS).start()
     yield srv
     srv.stop()
 
@@ -118,7 +118,7 @@ def test_the_stream_tells_browsers_when_to_reconnect(server: PanelServer) -> Non
 
 
 def test_reconnect_after_a_server_restart(server: PanelServer, tmp_path: Path) -> None:
-    other = PanelServer(tmp_path, server.db_path, interval_ms=INTERVAL_MS).start()
+    other = PanelServer(tmp_path, server.db, interval_ms=INTERVAL_MS).start()
 
     async def client() -> list[SseEvent]:
         events: list[SseEvent] = []
