@@ -1,8 +1,8 @@
 """The multi-host layout's database: a real PostgreSQL server (a private cluster started here).
 
 Processes configured only by DATABASE_URL=postgres://... run the migrations, then the jobs
-(through the audit writer's raw multi-row INSERTs on psycopg 3 and the trading services),
-against the simulator; the rows and the JSONL trail must agree as they do on SQLite.
+(through the audit writer's raw multi-row INSERTs on psycopg 3 and the trading services) and
+the trader, against the simulator; the rows and the JSONL trail must agree as they do on SQLite.
 """
 from __future__ import annotations
 
@@ -92,3 +92,39 @@ def test_a_unix_socket_database_url_reaches_the_same_server(
     assert probe.returncode == 0, probe.stderr[-2000:]
     vendor, host, server_host = probe.stdout.splitlines()[-1].split()
     assert vendor == "postgresql" and host == str(pg.data_dir) == server_host
+
+
+def test_the_trader_trades_on_postgresql(tmp_path: Path, postgres_server: PostgresServer) -> None:  # noqa: F811
+    """`runtrader` with DATABASE_URL=postgres://... on the in-process simulator: the trade's rows
+    (intents, orders, fills, positions, decisions, verdicts) land there and agree with the
+    simulator's own record, as they do on SQLite (tests/integration/trader/test_trade_e2e.py)."""
+    pg = postgres_server
+    env = dict(os.environ)
+    for name in ("CELERY_BROKER_URL", "REDIS_URL", "LIVESPOT_SIM_URL"):
+        env.pop(name, None)
+    env.update({"DATABASE_URL": pg.url, "LIVESPOT_VAR_DIR": str(tmp_path), "LIVESPOT_AUDIT_DIR": str(tmp_path / "audit"),
+                "LIVESPOT_LOCK_DIR": str(tmp_path / "locks"), "EXCHANGE": "sim", "MODE": "PAPER"})
+    assert _run(env, "manage.py", "migrate", "-v", "0").returncode == 0
+    record = tmp_path / "sim-record.json"
+    run = _run(env, str(ROOT / "tests" / "integration" / "trader" / "sim_record_run.py"), str(record),
+               "--duration", "25s")
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    sim = json.loads(record.read_text())
+
+    fills = _query(pg, "SELECT symbol, trade_id, qty, price, commission, decision_id FROM fills")
+    assert fills, run.stdout[-3000:]
+    trades = {(t["symbol"], t["id"]): t for t in sim["trades"]}
+    for symbol, trade_id, qty, price, commission, decision_id in fills:  # exact decimal text, every one
+        t = trades[(symbol, trade_id)]
+        assert (Decimal(qty), Decimal(price), Decimal(commission)) == (
+            Decimal(t["qty"]), Decimal(t["price"]), Decimal(t["commission"]))
+        assert decision_id
+    sim_ids = {o["clientOrderId"] for o in sim["orders"]}
+    orders = _query(pg, "SELECT client_order_id FROM orders")
+    assert orders and all(c in sim_ids for (c,) in orders)
+    positions = _query(pg, "SELECT decision_id, state, qty FROM positions")
+    decisions = {d for (d,) in _query(pg, "SELECT decision_id FROM decisions")}
+    assert positions and all(d in decisions for d, _, _ in positions)
+    verdicts = _query(pg, "SELECT decision_id, outcome, checks FROM risk_verdicts")
+    assert all(d in decisions and isinstance(checks, list) and checks for d, _, checks in verdicts)
+    assert {d for d, outcome, _ in verdicts if outcome == "APPROVE"} >= {d for d, _, _ in positions}
