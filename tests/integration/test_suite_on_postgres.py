@@ -47,7 +47,7 @@ def test_the_database_integration_tests_pass_on_postgresql(postgres_server: Post
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST") and k != "PYTEST_CURRENT_TEST"}
     env["LIVESPOT_TEST_DATABASE_URL"] = postgres_server.url
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-m", "not sqlite_only", *ON_POSTGRES],
+        [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile", "-m", "not sqlite_only", *ON_POSTGRES],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     out = result.stdout[-8000:] + result.stderr[-2000:]
     assert result.returncode == 0, out
