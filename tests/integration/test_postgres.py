@@ -107,7 +107,7 @@ def test_the_trader_trades_on_postgresql(tmp_path: Path, postgres_server: Postgr
     assert _run(env, "manage.py", "migrate", "-v", "0").returncode == 0
     record = tmp_path / "sim-record.json"
     run = _run(env, str(ROOT / "tests" / "integration" / "trader" / "sim_record_run.py"), str(record),
-               "--duration", "25s")
+               "--duration", "30s")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     sim = json.loads(record.read_text())
 
