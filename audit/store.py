@@ -153,9 +153,9 @@ class AuditStore:
                 [run_id, after_seq, upto_seq],
             )
             rows = cur.fetchall()
-        pg = connections[self.alias].vendor == "postgresql"
-        return [{c: _json_text(v) if pg and c in _JSON_COLUMNS else _text(v) for c, v in zip(EVENT_COLUMNS, row)}
-                for row in rows]
+        if connections[self.alias].vendor != "postgresql":  # SQLite keeps the JSON text as written
+            return [dict(zip(EVENT_COLUMNS, row)) for row in rows]
+        return [{c: _json_text(v) if c in _JSON_COLUMNS else v for c, v in zip(EVENT_COLUMNS, row)} for row in rows]
 
     def close(self) -> None:
         connections[self.alias].close()
@@ -170,12 +170,3 @@ def _json_text(value: Any) -> str:
     import orjson
 
     return orjson.dumps(orjson.loads(value) if isinstance(value, (str, bytes)) else value).decode()
-
-
-def _text(value: Any) -> Any:
-    # PostgreSQL returns jsonb columns already decoded; the trail wants their JSON text.
-    if isinstance(value, (dict, list)):
-        import orjson
-
-        return orjson.dumps(value).decode()
-    return value
